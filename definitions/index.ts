@@ -1,0 +1,6 @@
+/** The fleet: every cluster definition, validated and resolved. Importing this throws if a definition is invalid. */
+import { resolveFleet } from '../lib/fleet';
+import { definitions } from './clusters';
+
+export { definitions };
+export const fleet = resolveFleet(definitions);
