@@ -11,6 +11,7 @@ import {
   CONSOLIDATION_POLICIES,
   INSTANCE_CATEGORY_MEMORY_PER_VCPU,
   type ClusterDefinition,
+  type InstanceCategory,
 } from './definition';
 import { isDuration } from './duration';
 import { isQuantity } from './quantity';
@@ -74,7 +75,7 @@ const jobResources = strictObject({
   ephemeralStorage: quantity.optional(),
 });
 
-const instanceCategories = Object.keys(INSTANCE_CATEGORY_MEMORY_PER_VCPU) as [string, ...string[]];
+const instanceCategories = Object.keys(INSTANCE_CATEGORY_MEMORY_PER_VCPU) as [InstanceCategory, ...InstanceCategory[]];
 
 const tokenSource = z.discriminatedUnion(
   'source',
