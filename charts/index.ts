@@ -1,0 +1,26 @@
+/**
+ * What every cluster renders: the charts (into dist/<cluster>/<layer>/<chart>/) and the files outside dist/
+ * (Flux entry points, bootstrap configs). Add a chart or a renderer here.
+ */
+import type { App } from 'cdk8s';
+import type { ClusterFileRenderer } from '../lib/render';
+import type { ResolvedCluster } from '../lib/resolve';
+import { MonitoringChart } from './monitoring';
+import { NamespacesChart } from './namespaces';
+import { NodePoolsChart } from './node-pools';
+import { RunnerManagerChart } from './runner-manager';
+import { SecretStoreChart, needsSecretStore } from './secret-store';
+
+/** Adds every chart of one cluster to the app. Chart ids are folder names in dist/. */
+export function composeCluster(app: App, cluster: ResolvedCluster): void {
+  new NamespacesChart(app, 'namespaces', { cluster });
+  new NodePoolsChart(app, 'node-pools', { cluster });
+  if (needsSecretStore(cluster)) new SecretStoreChart(app, 'secret-store', { cluster });
+  for (const runner of cluster.runners) {
+    new RunnerManagerChart(app, `runner-${runner.name}`, { cluster, runner });
+  }
+  if (cluster.metrics) new MonitoringChart(app, 'monitoring', { cluster });
+}
+
+/** Files rendered per cluster outside dist/. */
+export const clusterFileRenderers: readonly ClusterFileRenderer[] = [];

@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import { k8s } from 'cdk8s-plus-33';
+import type { Construct } from 'constructs';
+import {
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
+} from '../imports/external-secrets.io';
+import { executorRules, featuresOf } from '../lib/executor-rbac';
+import { FleetChart } from '../lib/render';
+import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/resolve';
+import { METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner-config';
+import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS } from '../lib/runner-entrypoint';
+import versions from '../lib/versions.json';
+import { fleetLabels } from './labels';
+import { SECRET_STORE_NAME } from './secret-store';
+
+/** The manager image: pinned, Alpine flavour (has /bin/sh for the entrypoint and drain hook). */
+export const RUNNER_IMAGE = `registry.gitlab.com/gitlab-org/gitlab-runner:alpine-v${versions.gitlabRunner}`;
+
+/** The gitlab-runner user of the Alpine image, and a group that owns the mounted token. */
+const RUNNER_UID = 100;
+const RUNNER_GID = 65533;
+
+/** Labels shared by every manager pod of the fleet (the PodMonitor selects on them). */
+export const MANAGER_SELECTOR_LABELS = { 'app.kubernetes.io/name': 'gitlab-runner' } as const;
+
+export interface RunnerManagerChartProps {
+  /** The cluster the runner belongs to. */
+  readonly cluster: ResolvedCluster;
+  /** The runner this chart renders. */
+  readonly runner: ResolvedRunner;
+}
+
+const q = (value: string) => k8s.Quantity.fromString(value);
+
+/**
+ * One GitLab runner manager and everything it needs: its ServiceAccount, its config.toml (a ConfigMap, without the
+ * token), its Deployment (drains on SIGQUIT, never drops to zero managers), a PodDisruptionBudget, the executor's
+ * least-privilege Role in the job namespace, the job pods' token-less ServiceAccount, and the ExternalSecret that
+ * makes its token Secret when the token lives in AWS Secrets Manager.
+ */
+export class RunnerManagerChart extends FleetChart {
+  constructor(scope: Construct, id: string, props: RunnerManagerChartProps) {
+    super(scope, id, { layer: 'runners' });
+    const { cluster, runner } = props;
+    const name = runner.names.manager;
+    const namespace = cluster.namespaces.managers;
+    const selector = { ...MANAGER_SELECTOR_LABELS, 'app.kubernetes.io/instance': name };
+    const labels = { ...fleetLabels('gitlab-runner', 'runner-manager'), ...selector, [FLEET_KEYS.arch]: runner.arch };
+
+    new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: { name, namespace, labels },
+      // The executor talks to the Kubernetes API with this token: the one pod that needs one.
+      automountServiceAccountToken: true,
+    });
+
+    new k8s.KubeServiceAccount(this, 'job-service-account', {
+      metadata: {
+        name: runner.names.jobServiceAccount,
+        namespace: cluster.namespaces.jobs,
+        labels: { ...fleetLabels(runner.names.jobServiceAccount, 'ci-job'), [FLEET_KEYS.arch]: runner.arch },
+      },
+      // CI jobs run untrusted code: they get no Kubernetes API token.
+      automountServiceAccountToken: false,
+    });
+
+    const config = runnerConfig(cluster, runner);
+    const configData = {
+      'config.template.toml': renderRunnerConfig(config),
+      'entrypoint.sh': ENTRYPOINT_SCRIPT,
+      'drain.sh': DRAIN_SCRIPT,
+    };
+    new k8s.KubeConfigMap(this, 'config', { metadata: { name, namespace, labels }, data: configData });
+    // A config change rolls the managers; safe, because a replaced manager drains its jobs (see drain.sh).
+    const configChecksum = createHash('sha256').update(JSON.stringify(configData)).digest('hex');
+
+    new k8s.KubeRole(this, 'executor-role', {
+      metadata: { name, namespace: cluster.namespaces.jobs, labels },
+      rules: executorRules(featuresOf(config.runners[0])).map((rule) => ({
+        apiGroups: [...rule.apiGroups],
+        resources: [...rule.resources],
+        verbs: [...rule.verbs],
+      })),
+    });
+    new k8s.KubeRoleBinding(this, 'executor-role-binding', {
+      metadata: { name, namespace: cluster.namespaces.jobs, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    });
+
+    if (runner.token.source === 'aws-secrets-manager') {
+      new ExternalSecret(this, 'token', {
+        metadata: { name: runner.tokenSecret.name, namespace, labels },
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: SECRET_STORE_NAME },
+          target: {
+            name: runner.tokenSecret.name,
+            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+            deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+          },
+          data: [
+            {
+              secretKey: runner.tokenSecret.key,
+              remoteRef: {
+                key: runner.token.secretId,
+                ...(runner.token.property ? { property: runner.token.property } : {}),
+              },
+            },
+          ],
+        },
+      });
+    }
+
+    new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name, namespace, labels },
+      spec: {
+        replicas: runner.replicas,
+        revisionHistoryLimit: 5,
+        // A new manager is up before an old one starts draining: never zero managers during a rollout.
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+        },
+        minReadySeconds: 10,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels, annotations: { 'checksum/config': configChecksum } },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: true,
+            // The drain waits for the longest job; only then may Kubernetes kill the pod.
+            terminationGracePeriodSeconds: runner.drainSeconds,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: RUNNER_UID,
+              runAsGroup: RUNNER_GID,
+              fsGroup: RUNNER_GID,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            affinity: {
+              nodeAffinity: {
+                // Its own architecture, on-demand: a Karpenter on-demand node or the system managed node group.
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [
+                        { key: 'kubernetes.io/arch', operator: 'In', values: [runner.arch] },
+                        { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
+                      ],
+                    },
+                    {
+                      matchExpressions: [
+                        { key: 'kubernetes.io/arch', operator: 'In', values: [runner.arch] },
+                        { key: 'eks.amazonaws.com/capacityType', operator: 'In', values: ['ON_DEMAND'] },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+            tolerations: [{ key: FLEET_KEYS.managerTaint, operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'topology.kubernetes.io/zone',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selector },
+              },
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selector },
+              },
+            ],
+            containers: [
+              {
+                name: 'gitlab-runner',
+                image: RUNNER_IMAGE,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['/bin/sh', `${MANAGER_PATHS.template}/entrypoint.sh`],
+                env: [{ name: 'HOME', value: MANAGER_PATHS.home }],
+                ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
+                resources: {
+                  requests: { cpu: q('100m'), memory: q('128Mi') },
+                  limits: { cpu: q('1'), memory: q('512Mi') },
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  privileged: false,
+                  capabilities: { drop: ['ALL'] },
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                // Probes ask the manager's own HTTP server, never GitLab: an outage of GitLab must not restart
+                // a manager that is running jobs.
+                startupProbe: {
+                  httpGet: { path: '/metrics', port: k8s.IntOrString.fromString('metrics') },
+                  periodSeconds: 5,
+                  failureThreshold: 24,
+                },
+                livenessProbe: {
+                  httpGet: { path: '/metrics', port: k8s.IntOrString.fromString('metrics') },
+                  periodSeconds: 30,
+                  timeoutSeconds: 5,
+                  failureThreshold: 5,
+                },
+                readinessProbe: {
+                  httpGet: { path: '/metrics', port: k8s.IntOrString.fromString('metrics') },
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                  failureThreshold: 3,
+                },
+                lifecycle: {
+                  preStop: { exec: { command: ['/bin/sh', `${MANAGER_PATHS.template}/drain.sh`] } },
+                },
+                volumeMounts: [
+                  { name: 'template', mountPath: MANAGER_PATHS.template, readOnly: true },
+                  { name: 'token', mountPath: MANAGER_PATHS.tokenDir, readOnly: true },
+                  { name: 'config', mountPath: MANAGER_PATHS.config },
+                  { name: 'home', mountPath: MANAGER_PATHS.home },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'template', configMap: { name, defaultMode: 0o444 } },
+              {
+                name: 'token',
+                secret: {
+                  secretName: runner.tokenSecret.name,
+                  items: [{ key: runner.tokenSecret.key, path: 'token' }],
+                  defaultMode: 0o440,
+                },
+              },
+              // config.toml with the token lives in memory only.
+              { name: 'config', emptyDir: { medium: 'Memory', sizeLimit: q('16Mi') } },
+              { name: 'home', emptyDir: { sizeLimit: q('1Gi') } },
+              { name: 'tmp', emptyDir: { sizeLimit: q('1Gi') } },
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
+      metadata: { name, namespace, labels },
+      spec: {
+        // Voluntary disruptions take one manager at a time; the evicted one drains its jobs (drain.sh).
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: selector },
+      },
+    });
+  }
+}

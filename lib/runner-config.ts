@@ -1,0 +1,235 @@
+/**
+ * The runner manager's config.toml as a typed model, rendered with @iarna/toml: never a string template.
+ * Key names are GitLab Runner's (docs: "Advanced configuration" and "Kubernetes executor").
+ * The token is not in it: the manager's entrypoint puts it in at start, from the Secret (see runner-entrypoint.ts).
+ */
+import TOML from '@iarna/toml';
+import { HELPER_REQUESTS } from './capacity';
+import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from './resolve';
+
+/** Port of the manager's metrics and health endpoint. */
+export const METRICS_PORT = 9252;
+
+/** Stands where the token goes; the entrypoint replaces it in memory-backed storage at pod start. */
+export const TOKEN_PLACEHOLDER = '__RUNNER_TOKEN_FROM_SECRET__';
+
+/**
+ * How long a job pod may wait for a node: a cold Karpenter node (launch, join, image pull) takes minutes,
+ * and the runner's default of 180 s fails jobs on an empty pool.
+ */
+export const POLL_TIMEOUT_SECONDS = 900;
+
+/** Helper container limit: git clones and cache archives of big repositories need more than its request. */
+const HELPER_MEMORY_LIMIT = '1Gi';
+
+/** Service containers (a job's `services:`), sized small; jobs may raise them up to the build maximum. */
+const SERVICE_REQUESTS = { cpu: '100m', memory: '128Mi', ephemeralStorage: '1Gi' } as const;
+
+export interface KubernetesExecutorConfig {
+  namespace: string;
+  image: string;
+  privileged: boolean;
+  allow_privilege_escalation: boolean;
+  service_account: string;
+  automount_service_account_token: boolean;
+  pull_policy: string[];
+  poll_interval: number;
+  poll_timeout: number;
+  cpu_request: string;
+  cpu_limit: string;
+  memory_request: string;
+  memory_limit: string;
+  ephemeral_storage_request: string;
+  ephemeral_storage_limit: string;
+  cpu_request_overwrite_max_allowed: string;
+  cpu_limit_overwrite_max_allowed: string;
+  memory_request_overwrite_max_allowed: string;
+  memory_limit_overwrite_max_allowed: string;
+  ephemeral_storage_request_overwrite_max_allowed: string;
+  ephemeral_storage_limit_overwrite_max_allowed: string;
+  helper_cpu_request: string;
+  helper_memory_request: string;
+  helper_memory_limit: string;
+  helper_ephemeral_storage_request: string;
+  service_cpu_request: string;
+  service_memory_request: string;
+  service_memory_limit: string;
+  service_ephemeral_storage_request: string;
+  service_cpu_request_overwrite_max_allowed: string;
+  service_memory_request_overwrite_max_allowed: string;
+  service_memory_limit_overwrite_max_allowed: string;
+  print_pod_warning_events?: boolean;
+  namespace_per_job?: boolean;
+  node_selector: Record<string, string>;
+  node_tolerations: Record<string, string>;
+  pod_labels: Record<string, string>;
+  pod_annotations: Record<string, string>;
+  build_container_security_context: ContainerSecurityContext;
+  helper_container_security_context: ContainerSecurityContext;
+  service_container_security_context: ContainerSecurityContext;
+}
+
+interface ContainerSecurityContext {
+  capabilities: { drop: string[]; add: string[] };
+}
+
+export interface RunnerSection {
+  name: string;
+  url: string;
+  token: string;
+  executor: 'kubernetes';
+  limit: number;
+  request_concurrency: number;
+  output_limit: number;
+  feature_flags: Record<string, boolean>;
+  cache?: {
+    Type: 's3';
+    Path: string;
+    Shared: boolean;
+    s3: { ServerAddress: string; BucketName: string; BucketLocation: string; AuthenticationType: 'iam' };
+  };
+  kubernetes: KubernetesExecutorConfig;
+}
+
+export interface RunnerConfig {
+  concurrent: number;
+  check_interval: number;
+  shutdown_timeout: number;
+  log_level: string;
+  log_format: 'json';
+  listen_address: string;
+  runners: RunnerSection[];
+}
+
+/** Job pod capacity-type label value: what the pool may give a job. */
+export function capacityTypesLabel(runner: ResolvedRunner): string {
+  return [...runner.jobPool.capacityTypes].sort().join('-or-');
+}
+
+/** The node selector of a runner's job pods: its architecture (the helper image follows it), Linux, its pool. */
+export function jobNodeSelector(runner: ResolvedRunner): Record<string, string> {
+  return {
+    'kubernetes.io/arch': runner.arch,
+    'kubernetes.io/os': 'linux',
+    'karpenter.sh/nodepool': runner.jobPool.name,
+  };
+}
+
+/** Builds the typed config of one runner manager. */
+export function runnerConfig(cluster: ResolvedCluster, runner: ResolvedRunner): RunnerConfig {
+  const max = runner.jobMaximum;
+  return {
+    concurrent: runner.concurrent,
+    check_interval: 3,
+    // Only bounds a forced stop (a second signal); the SIGQUIT drain itself waits for every job.
+    shutdown_timeout: 30,
+    log_level: 'info',
+    log_format: 'json',
+    listen_address: `:${METRICS_PORT}`,
+    runners: [
+      {
+        name: runner.names.gitlab,
+        url: cluster.gitlabUrl,
+        token: TOKEN_PLACEHOLDER,
+        executor: 'kubernetes',
+        limit: runner.concurrent,
+        request_concurrency: Math.min(4, runner.concurrent),
+        output_limit: 16384,
+        feature_flags: {
+          FF_USE_POD_ACTIVE_DEADLINE_SECONDS: true,
+          FF_PRINT_POD_EVENTS: true,
+          FF_USE_FASTZIP: true,
+        },
+        ...(cluster.cache
+          ? {
+              cache: {
+                Type: 's3' as const,
+                Path: runner.name,
+                Shared: true,
+                s3: {
+                  ServerAddress: `s3.${cluster.cache.region}.amazonaws.com`,
+                  BucketName: cluster.cache.bucket,
+                  BucketLocation: cluster.cache.region,
+                  // The manager's Pod Identity role; no keys anywhere.
+                  AuthenticationType: 'iam' as const,
+                },
+              },
+            }
+          : {}),
+        kubernetes: {
+          namespace: cluster.namespaces.jobs,
+          image: runner.defaultImage,
+          privileged: false,
+          allow_privilege_escalation: false,
+          service_account: runner.names.jobServiceAccount,
+          automount_service_account_token: false,
+          pull_policy: ['if-not-present'],
+          poll_interval: 5,
+          poll_timeout: POLL_TIMEOUT_SECONDS,
+          cpu_request: runner.jobDefaults.cpu,
+          cpu_limit: max.cpu,
+          memory_request: runner.jobDefaults.memory,
+          memory_limit: runner.jobDefaults.memory,
+          ephemeral_storage_request: runner.jobDefaults.ephemeralStorage,
+          ephemeral_storage_limit: runner.jobDefaults.ephemeralStorage,
+          cpu_request_overwrite_max_allowed: max.cpu,
+          cpu_limit_overwrite_max_allowed: max.cpu,
+          memory_request_overwrite_max_allowed: max.memory,
+          memory_limit_overwrite_max_allowed: max.memory,
+          ephemeral_storage_request_overwrite_max_allowed: max.ephemeralStorage,
+          ephemeral_storage_limit_overwrite_max_allowed: max.ephemeralStorage,
+          helper_cpu_request: HELPER_REQUESTS.cpu,
+          helper_memory_request: HELPER_REQUESTS.memory,
+          helper_memory_limit: HELPER_MEMORY_LIMIT,
+          helper_ephemeral_storage_request: HELPER_REQUESTS.ephemeralStorage,
+          service_cpu_request: SERVICE_REQUESTS.cpu,
+          service_memory_request: SERVICE_REQUESTS.memory,
+          service_memory_limit: runner.jobDefaults.memory,
+          service_ephemeral_storage_request: SERVICE_REQUESTS.ephemeralStorage,
+          service_cpu_request_overwrite_max_allowed: max.cpu,
+          service_memory_request_overwrite_max_allowed: max.memory,
+          service_memory_limit_overwrite_max_allowed: max.memory,
+          node_selector: jobNodeSelector(runner),
+          node_tolerations: { [`${FLEET_KEYS.jobTaint}=true`]: 'NoSchedule' },
+          pod_labels: {
+            [FLEET_KEYS.runner]: runner.name,
+            [FLEET_KEYS.arch]: runner.arch,
+            [FLEET_KEYS.pool]: runner.jobPool.name,
+            [FLEET_KEYS.capacityTypes]: capacityTypesLabel(runner),
+          },
+          // Karpenter must not consolidate or drift a node away from under a running job.
+          pod_annotations: { 'karpenter.sh/do-not-disrupt': 'true' },
+          build_container_security_context: jobContainerSecurityContext,
+          helper_container_security_context: jobContainerSecurityContext,
+          service_container_security_context: jobContainerSecurityContext,
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Job containers run arbitrary images, often as root installing packages or building images with buildah: they
+ * keep the container runtime's usual capabilities that Pod Security "baseline" allows, minus NET_RAW and MKNOD,
+ * and never get SYS_ADMIN, privileged mode or privilege escalation.
+ */
+export const JOB_CAPABILITIES = [
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+];
+const jobContainerSecurityContext: ContainerSecurityContext = { capabilities: { drop: ['ALL'], add: JOB_CAPABILITIES } };
+
+/** config.toml text for one runner manager (with the token placeholder). */
+export function renderRunnerConfig(config: RunnerConfig): string {
+  return `# Rendered from definitions/ by cdk8s; edit the cluster definition, not this file.\n${TOML.stringify(config as unknown as TOML.JsonMap)}`;
+}
