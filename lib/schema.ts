@@ -221,7 +221,13 @@ export function checkShape(input: unknown): DefinitionProblem[] {
   const result = clusterDefinitionSchema.safeParse(input, { reportInput: true });
   if (result.success) return [];
   return result.error.issues.map((issue) => {
-    const got = issue.code === 'unrecognized_keys' ? '' : `, got ${formatValue(issue.input)}`;
+    // A discriminator issue carries the whole object; show the value at the path instead.
+    const last = issue.path[issue.path.length - 1];
+    const input =
+      typeof last === 'string' && issue.input !== null && typeof issue.input === 'object' && last in issue.input
+        ? (issue.input as Record<string, unknown>)[last]
+        : issue.input;
+    const got = issue.code === 'unrecognized_keys' ? '' : `, got ${formatValue(input)}`;
     return { path: formatPath(issue.path), message: `${issue.message}${got}` };
   });
 }
