@@ -1,0 +1,3 @@
+module example.com/fleet/sample-app
+
+go 1.24
