@@ -1,0 +1,82 @@
+import { composeCluster } from '../charts';
+import { twoArchCluster } from '../charts/testing';
+import { findRenderProblems } from './checks';
+import { renderClusterManifests, toYaml, type ManifestObject, type RenderedFile } from './render';
+import { resolveCluster } from './resolve';
+
+const cluster = resolveCluster(twoArchCluster());
+const files = renderClusterManifests(cluster, composeCluster);
+
+/** The rendered files with one object changed by `edit` (a deep copy; the originals stay intact). */
+function tampered(kind: string, name: string, edit: (object: any) => void): RenderedFile[] {
+  return files.map((file) => {
+    if (file.object?.kind !== kind || file.object.metadata.name !== name) return file;
+    const object = JSON.parse(JSON.stringify(file.object)) as ManifestObject;
+    edit(object);
+    return { ...file, object, content: toYaml(object) };
+  });
+}
+
+test('what the fleet renders has no inconsistency', () => {
+  expect(findRenderProblems(cluster, files)).toEqual([]);
+});
+
+test('a job pool whose taint the runner does not tolerate leaves the runner without a pool', () => {
+  const problems = findRenderProblems(
+    cluster,
+    tampered('NodePool', 'gitlab-ci-jobs-amd64', (pool) => {
+      pool.spec.template.spec.taints[0].value = 'other';
+    }),
+  );
+  expect(problems).toEqual([
+    expect.stringMatching(/^cluster "test", runner "amd64": runners\.kubernetes\.node_selector .* must fit exactly NodePool gitlab-ci-jobs-amd64, but fits none$/),
+  ]);
+});
+
+test('a job pool of the wrong architecture is caught', () => {
+  const problems = findRenderProblems(
+    cluster,
+    tampered('NodePool', 'gitlab-ci-jobs-arm64', (pool) => {
+      pool.spec.template.spec.requirements[0].values = ['amd64'];
+    }),
+  );
+  expect(problems).toEqual([expect.stringContaining('runner "arm64": runners.kubernetes.node_selector')]);
+});
+
+test('a Deployment reading a Secret nothing makes is caught', () => {
+  const problems = findRenderProblems(
+    cluster,
+    files.filter((f) => f.object?.kind !== 'ExternalSecret'),
+  );
+  expect(problems).toEqual([
+    'cluster "test", runner "amd64": Deployment gitlab-runner-amd64 reads Secret gitlab-runner-amd64-token, which no ExternalSecret makes and no definition declares as existing',
+  ]);
+});
+
+test('two objects of one kind, namespace and name are caught', () => {
+  const duplicate = files.find((f) => f.object?.kind === 'Role')!;
+  const problems = findRenderProblems(cluster, [...files, { ...duplicate, path: 'dist/test/runners/other/Role.copy.yaml' }]);
+  expect(problems).toEqual([expect.stringMatching(/Role\.rbac\.authorization\.k8s\.io gitlab-ci-jobs\/gitlab-runner-amd64 is rendered twice/)]);
+});
+
+test('a Secret object or anything that looks like a token is caught', () => {
+  const secret: ManifestObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'gitlab-runner' } };
+  const leaked = { path: 'dist/test/runners/x/Secret.leak.yaml', content: `${toYaml(secret)}# glrt-AAAAAAAAAAAAAAAAAAAA\n`, object: secret };
+  const problems = findRenderProblems(cluster, [...files, leaked]);
+  expect(problems).toEqual([
+    expect.stringContaining('Secret.leak.yaml is a Secret'),
+    expect.stringContaining('Secret.leak.yaml contains something that looks like a runner token'),
+  ]);
+});
+
+test('a manager that could land on the other architecture is caught', () => {
+  const problems = findRenderProblems(
+    cluster,
+    tampered('Deployment', 'gitlab-runner-arm64', (deployment) => {
+      for (const term of deployment.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms) {
+        term.matchExpressions[0].values = ['amd64', 'arm64'];
+      }
+    }),
+  );
+  expect(problems).toEqual(['cluster "test", runner "arm64": Deployment gitlab-runner-arm64 is not pinned to kubernetes.io/arch=arm64']);
+});
