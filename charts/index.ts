@@ -3,8 +3,13 @@
  * (Flux entry points, bootstrap configs). Add a chart or a renderer here.
  */
 import type { App } from 'cdk8s';
+import { renderKarpenterStackParameters } from '../lib/bootstrap/cloudformation';
+import { renderEksctlConfig } from '../lib/bootstrap/eksctl';
+import { renderFluxEntryPoints } from '../lib/flux/kustomizations';
 import type { ClusterFileRenderer } from '../lib/render';
 import type { ResolvedCluster } from '../lib/resolve';
+import { ExternalSecretsChart } from './infrastructure/external-secrets';
+import { KarpenterChart } from './infrastructure/karpenter';
 import { MonitoringChart } from './monitoring';
 import { NamespacesChart } from './namespaces';
 import { NodePoolsChart } from './node-pools';
@@ -13,6 +18,8 @@ import { SecretStoreChart, needsSecretStore } from './secret-store';
 
 /** Adds every chart of one cluster to the app. Chart ids are folder names in dist/. */
 export function composeCluster(app: App, cluster: ResolvedCluster): void {
+  new KarpenterChart(app, 'karpenter', { cluster });
+  new ExternalSecretsChart(app, 'external-secrets', { cluster });
   new NamespacesChart(app, 'namespaces', { cluster });
   new NodePoolsChart(app, 'node-pools', { cluster });
   if (needsSecretStore(cluster)) new SecretStoreChart(app, 'secret-store', { cluster });
@@ -23,4 +30,8 @@ export function composeCluster(app: App, cluster: ResolvedCluster): void {
 }
 
 /** Files rendered per cluster outside dist/. */
-export const clusterFileRenderers: readonly ClusterFileRenderer[] = [];
+export const clusterFileRenderers: readonly ClusterFileRenderer[] = [
+  renderFluxEntryPoints,
+  renderEksctlConfig,
+  renderKarpenterStackParameters,
+];

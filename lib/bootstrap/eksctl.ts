@@ -114,14 +114,14 @@ export function podIdentityAssociations(cluster: ResolvedCluster): PodIdentityAs
       permissionPolicy: eso,
     });
   }
-  const cache = runnerCachePolicy(cluster);
-  if (cache) {
+  if (cluster.cache) {
     for (const runner of cluster.runners) {
       associations.push({
         namespace: cluster.namespaces.managers,
         serviceAccountName: runner.names.manager,
         roleName: names.runnerCacheRole(runner.name),
-        permissionPolicy: cache,
+        // A fresh object per association, so the YAML spells each policy out (no anchors).
+        permissionPolicy: runnerCachePolicy(cluster)!,
       });
     }
   }
