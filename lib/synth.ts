@@ -2,6 +2,7 @@
  * The whole synth: resolve every definition, render every cluster in memory, check what was rendered, and only
  * then write. Any problem stops it before the first file is touched, so dist/ stays exactly as it was.
  */
+import { mkdirSync } from 'node:fs';
 import { findRenderProblems, RenderCheckError } from './checks';
 import type { ClusterDefinition } from './definition';
 import { FleetError, resolveFleet } from './fleet';
@@ -48,6 +49,8 @@ export function synth(options: SynthOptions): WriteSummary & { readonly clusters
 export function runSynth(options: SynthOptions): number {
   try {
     const result = synth(options);
+    // `cdk8s synth` checks that its output folder exists; the manifests themselves go to dist/ (see output.ts).
+    if (process.env.CDK8S_OUTDIR) mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });
     console.log(
       `rendered ${result.clusters} clusters into ${result.files} files: ${result.written} written, ` +
         `${result.removed} removed, ${result.unchanged} unchanged`,
