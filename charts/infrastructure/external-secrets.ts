@@ -12,7 +12,7 @@ import {
   OciRepositorySpecVerifyProvider,
 } from '../../imports/source.toolkit.fluxcd.io';
 import { EXTERNAL_SECRETS } from '../../lib/bootstrap/platform';
-import { platformVersions } from '../../lib/bootstrap/versions';
+import { externalSecretsChartVersion } from '../../lib/bootstrap/versions';
 import { FleetChart } from '../../lib/render';
 import type { ResolvedCluster } from '../../lib/resolve';
 import { fleetLabels } from '../labels';
@@ -49,7 +49,7 @@ const NAME = EXTERNAL_SECRETS.releaseName;
 export class ExternalSecretsChart extends FleetChart {
   constructor(scope: Construct, id: string, props: ExternalSecretsChartProps) {
     super(scope, id, { layer: 'infrastructure' });
-    const version = props.version ?? platformVersions().externalSecretsChart;
+    const version = externalSecretsChartVersion(props.version);
     const namespace = EXTERNAL_SECRETS.namespace;
     const labels = fleetLabels(NAME, 'external-secrets');
 

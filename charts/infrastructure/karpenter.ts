@@ -13,7 +13,7 @@ import {
   OciRepositorySpecVerifyProvider,
 } from '../../imports/source.toolkit.fluxcd.io';
 import { awsNames, KARPENTER, SYSTEM_NODE_GROUP } from '../../lib/bootstrap/platform';
-import { platformVersions } from '../../lib/bootstrap/versions';
+import { karpenterVersion } from '../../lib/bootstrap/versions';
 import { FleetChart } from '../../lib/render';
 import type { ResolvedCluster } from '../../lib/resolve';
 import { fleetLabels } from '../labels';
@@ -48,7 +48,7 @@ export class KarpenterChart extends FleetChart {
   constructor(scope: Construct, id: string, props: KarpenterChartProps) {
     super(scope, id, { layer: 'infrastructure' });
     const { cluster } = props;
-    const version = props.version ?? platformVersions().karpenter;
+    const version = karpenterVersion(props.version);
     const names = awsNames(cluster);
     const namespace = KARPENTER.namespace;
     const identity = karpenterSigningIdentity(version);

@@ -88,3 +88,15 @@ export function checkPlatformVersions(raw: unknown): PlatformVersions {
 export function platformVersions(): PlatformVersions {
   return checkPlatformVersions(versionsJson);
 }
+
+/** The Karpenter version a chart renders: `requested` if given (checked like a pin), else the pin. */
+export function karpenterVersion(requested?: string): string {
+  return checkPlatformVersions({ ...versionsJson, ...(requested === undefined ? {} : { karpenter: requested }) }).karpenter;
+}
+
+/** The External Secrets chart version a chart renders: `requested` if given (checked like a pin), else the pin. */
+export function externalSecretsChartVersion(requested?: string): string {
+  const pins = versionsJson as { externalSecrets: Record<string, unknown> };
+  const externalSecrets = requested === undefined ? pins.externalSecrets : { ...pins.externalSecrets, chart: requested };
+  return checkPlatformVersions({ ...versionsJson, externalSecrets }).externalSecretsChart;
+}
