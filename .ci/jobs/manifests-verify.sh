@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# GitLab job manifests:verify: the repository's whole test command, then a fresh synth; dist/ must
+# be exactly what is committed (a stale dist/ never lands).
+# Needs Node 20 (the job image) and Go (installed from the Go module proxy when missing).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+# shellcheck source=lib/common.sh
+source "$here/lib/common.sh"
+LOG_PREFIX="manifests:verify"
+cd "$repo"
+
+PATH="$("$here/lib/ensure-go.sh"):$PATH"
+export PATH
+
+log "npm ci"
+npm ci --no-audit --no-fund
+log "npm test"
+npm test
+log "npm run synth"
+npm run synth
+
+changes="$(git status --porcelain --untracked-files=all -- dist/)"
+if [[ -n "$changes" ]]; then
+  log "dist/ differs from the commit: run 'npm run synth' and commit dist/. Changed files:"
+  printf '%s\n' "$changes" >&2
+  git --no-pager diff --stat -- dist/ >&2
+  git --no-pager diff -- dist/ >&2
+  git ls-files --others --exclude-standard -- dist/ | while read -r f; do
+    log "new file $f:"
+    cat "$f" >&2
+  done
+  die "dist/ is stale"
+fi
+log "dist/ matches a fresh synth"
