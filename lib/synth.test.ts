@@ -8,6 +8,7 @@ import { twoArchCluster } from '../charts/testing';
 import { definitions } from '../definitions/clusters';
 import { fleet } from '../definitions';
 import type { ClusterDefinition } from './definition';
+import { isGenerated } from './output';
 import { renderFleet, runSynth } from './synth';
 
 const repoRoot = join(__dirname, '..');
@@ -105,12 +106,17 @@ test('rendered output carries no date, host, user or git revision', () => {
   expect(text).not.toContain(head.slice(0, 8));
 });
 
-test('the committed dist/ is exactly what the definitions render (run `npm run synth` if this fails)', () => {
-  const files = renderFleet(fleet, composeCluster, clusterFileRenderers).filter((f) => f.path.startsWith('dist/'));
+test('the committed generated trees are exactly what the definitions render (run `npm run synth` if this fails)', () => {
+  const files = renderFleet(fleet, composeCluster, clusterFileRenderers);
   const rendered = Object.fromEntries(files.map((f) => [f.path, f.content]));
-  const committed = Object.fromEntries(
-    Object.keys(treeDigest(join(repoRoot, 'dist'))).map((path) => [`dist/${path}`, readFileSync(join(repoRoot, 'dist', path), 'utf8')]),
-  );
+  const committed: Record<string, string> = {};
+  for (const top of ['dist', 'clusters', 'bootstrap/clusters']) {
+    if (!existsSync(join(repoRoot, top))) continue;
+    for (const path of Object.keys(treeDigest(join(repoRoot, top)))) {
+      const full = `${top}/${path}`;
+      if (isGenerated(full)) committed[full] = readFileSync(join(repoRoot, full), 'utf8');
+    }
+  }
   expect(Object.keys(committed).sort()).toEqual(Object.keys(rendered).sort());
   for (const [path, content] of Object.entries(rendered)) expect({ path, content: committed[path] }).toEqual({ path, content });
   expect(definitions.map((d) => d.name)).toEqual(fleet.map((c) => c.name));
