@@ -3,7 +3,8 @@ import { render, twoArchCluster } from './testing';
 const rendered = render(twoArchCluster());
 
 test('runner managers and CI jobs live in separate namespaces', () => {
-  expect(rendered.all('Namespace').map((n) => n.metadata.name)).toEqual(['gitlab-runner', 'gitlab-ci-jobs']);
+  const namespaces = rendered.files.filter((f) => f.path.includes('/configs/namespaces/')).map((f) => f.object?.metadata.name);
+  expect(namespaces).toEqual(['gitlab-runner', 'gitlab-ci-jobs']);
 });
 
 test('the managers namespace enforces Pod Security "restricted"', () => {

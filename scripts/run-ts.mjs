@@ -6,13 +6,14 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join, resolve } from 'node:path';
+import { URL, fileURLToPath } from 'node:url';
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
   console.error('usage: node scripts/run-ts.mjs <entry.ts> [args...]');
   process.exit(2);
 }
-const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+const root = resolve(import.meta.dirname ?? fileURLToPath(new URL('.', import.meta.url)), '..');
 const cache = join(root, 'node_modules', '.cache', 'runner-fleet');
 const bundle = join(cache, `${basename(entry, '.ts')}.cjs`);
 const inputsFile = `${bundle}.inputs.json`;
