@@ -3,8 +3,10 @@
  * fleet that runs it: needs resolve, tags land on runners of the right arch, tests follow their own build, and the
  * multi-arch list is published only after every build and test.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -187,5 +189,55 @@ manifest:
 
   test('expands $VAR and ${VAR} and leaves unknown variables as written', () => {
     expect(expandVariables('$A-${B}-$C', { A: 'x', B: 'y' })).toBe('x-y-$C');
+  });
+});
+
+describe('manifests:diff (.ci/jobs/manifests-diff.sh)', () => {
+  // GIVEN a throw-away repository whose package.json has a fake diff tool with the agreed CLI
+  function fakeRepo(scripts: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'manifests-diff-'));
+    mkdirSync(join(dir, '.ci', 'jobs', 'lib'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules'));
+    for (const f of ['manifests-diff.sh', 'lib/common.sh']) copyFileSync(join(__dirname, 'jobs', f), join(dir, '.ci', 'jobs', f));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fake', private: true, scripts }));
+    writeFileSync(join(dir, 'tool.js'), [
+      'const [what, exitCode, ...args] = process.argv.slice(2);',
+      "console.log(what === 'diff' ? '## diff ' + args.join(' ') : '| cluster | changed |');",
+      'process.exit(Number(exitCode));',
+    ].join('\n'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    return dir;
+  }
+  const fakeTool = (exitCode: number) => ({ diff: `node tool.js diff ${exitCode}`, summary: 'node tool.js summary 0' });
+  function run(dir: string) {
+    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? dir, MANIFESTS_DIFF_DIR: join(dir, 'out') };
+    return spawnSync('bash', [join(dir, '.ci', 'jobs', 'manifests-diff.sh'), 'HEAD'], { cwd: dir, env, encoding: 'utf8' });
+  }
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  test.each([
+    [0, 0, 'the rendered manifests do not change'],
+    [1, 0, 'the rendered manifests change'],
+    [2, 1, 'the diff tool failed (exit 2)'],
+  ])('diff tool exit %i: job exit %i, "%s"', (toolExit, jobExit, message) => {
+    const dir = fakeRepo(fakeTool(toolExit));
+    dirs.push(dir);
+    const res = run(dir);
+    expect(res.stderr).toContain(message);
+    expect(res.status).toBe(jobExit);
+    expect(readFileSync(join(dir, 'out', 'manifests-diff.md'), 'utf8')).toBe('## diff --format markdown HEAD HEAD\n');
+    if (jobExit === 0) expect(readFileSync(join(dir, 'out', 'manifests-summary.md'), 'utf8')).toBe('| cluster | changed |\n');
+  });
+
+  test('fails with a clear message, not as "changed", when the diff tool is missing', () => {
+    const dir = fakeRepo({ summary: fakeTool(0).summary });
+    dirs.push(dir);
+    const res = run(dir);
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain("package.json has no 'diff' script");
   });
 });

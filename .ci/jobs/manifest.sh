@@ -49,7 +49,7 @@ done
 log "pushing the list as docker://$list"
 buildah manifest push --quiet --tls-verify="$tls" --format oci "$local_list" "docker://$list"
 
-raw="$(skopeo inspect --raw --tls-verify="$tls" "docker://$list")"
+raw="$(skopeo inspect --raw --tls-verify="$tls" "docker://$list")" || die "skopeo could not read docker://$list back"
 media_type="$(jq -r '.mediaType // ""' <<<"$raw")"
 case "$media_type" in
   application/vnd.oci.image.index.v1+json | application/vnd.docker.distribution.manifest.list.v2+json) ;;

@@ -4,6 +4,7 @@
 # artifacts exposed in the merge request, and the summary is printed in the job log.
 #
 #   .ci/jobs/manifests-diff.sh [BASE]   BASE defaults to $CI_MERGE_REQUEST_DIFF_BASE_SHA
+# The files go to $MANIFESTS_DIFF_DIR (default: the repository root, where the artifact paths point).
 # The diff tool's exit status: 0 no change, 1 changed (not a failure), anything else an error.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,27 +21,34 @@ if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
   git fetch --quiet origin "$base" || die "base commit $base is not in the clone and could not be fetched"
 fi
 
+out="${MANIFESTS_DIFF_DIR:-$repo}"
+mkdir -p "$out"
+for script in diff summary; do
+  node -e 'process.exit(require("./package.json").scripts?.[process.argv[1]] ? 0 : 1)' "$script" ||
+    die "package.json has no '$script' script: the rendered-diff tool is not in this commit"
+done
+
 if [[ ! -d node_modules || -n "${CI:-}" ]]; then
   log "npm ci"
   npm ci --no-audit --no-fund
 fi
 
 status=0
-npm run -s diff -- --format markdown "$base" HEAD >manifests-diff.md || status=$?
+npm run -s diff -- --format markdown "$base" HEAD >"$out/manifests-diff.md" || status=$?
 case "$status" in
   0) verdict="the rendered manifests do not change" ;;
   1) verdict="the rendered manifests change" ;;
   *) die "the diff tool failed (exit $status); its output so far is in manifests-diff.md" ;;
 esac
-npm run -s summary -- --format markdown >manifests-summary.md
+npm run -s summary -- --format markdown >"$out/manifests-summary.md"
 
 {
   echo "==== $verdict ($(git rev-parse --short "$base")..$(git rev-parse --short HEAD))"
-  cat manifests-summary.md
+  cat "$out/manifests-summary.md"
   echo
-  lines="$(wc -l <manifests-diff.md)"
+  lines="$(wc -l <"$out/manifests-diff.md")"
   echo "==== diff: $lines lines (full diff: artifact 'rendered manifests diff' in the merge request)"
-  head -n 200 manifests-diff.md
+  head -n 200 "$out/manifests-diff.md"
   ((lines <= 200)) || echo "… $((lines - 200)) more lines in manifests-diff.md"
 } >&2
 log "$verdict"
