@@ -12,7 +12,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs="$repo/.ci/jobs"
-# shellcheck source=jobs/lib/common.sh
+# shellcheck source=SCRIPTDIR/jobs/lib/common.sh
 source "$jobs/lib/common.sh"
 LOG_PREFIX=pipeline-local
 

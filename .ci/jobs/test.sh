@@ -6,7 +6,7 @@
 # Env: SAMPLE_APP_URL (e.g. http://sample-app:8080), BUILD_ARCH (amd64|arm64).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib/common.sh
+# shellcheck source=SCRIPTDIR/lib/common.sh
 source "$here/lib/common.sh"
 LOG_PREFIX="test:${BUILD_ARCH:-?}"
 

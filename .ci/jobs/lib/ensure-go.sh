@@ -5,7 +5,7 @@
 # the go command itself does (GOTOOLCHAIN): the Go module golang.org/toolchain from the Go module
 # proxy, checked against the sha256 pinned below (the zips that sum.golang.org vouches for).
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 LOG_PREFIX=ensure-go
 

@@ -3,7 +3,7 @@
 # Works on Debian/Ubuntu (apt-get) and Fedora/RHEL images such as quay.io/buildah/stable (dnf).
 # Installing needs root; without it the message says what to install.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 LOG_PREFIX=ensure-tools
 

@@ -8,7 +8,7 @@
 # checks (.ci/jobs/test.sh) run against it, and SIGTERM must stop it cleanly.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=common.sh
+# shellcheck source=SCRIPTDIR/common.sh
 source "$here/common.sh"
 LOG_PREFIX="smoke-image"
 
