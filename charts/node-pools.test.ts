@@ -21,11 +21,11 @@ describe('the EC2NodeClass', () => {
     });
   });
 
-  test('pins the AMI alias and discovers subnets and security groups by the cluster name', () => {
+  test('pins the AMI alias and discovers private subnets and security groups by the cluster name', () => {
     expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: expect.stringMatching(/^al2023@v\d{8}$/) }]);
     expect(nodeClass.spec.role).toBe('KarpenterNodeRole-test');
-    expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'test' } }]);
-    expect(nodeClass.spec.securityGroupSelectorTerms).toEqual(nodeClass.spec.subnetSelectorTerms);
+    expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'test', 'kubernetes.io/role/internal-elb': '1' } }]);
+    expect(nodeClass.spec.securityGroupSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'test' } }]);
   });
 
   test('has an encrypted gp3 root volume sized for CI', () => {

@@ -56,15 +56,16 @@ export class NodePoolsChart extends FleetChart {
     super(scope, id, { layer: 'configs' });
     const { cluster } = props;
     const nodeClass = cluster.nodeClass;
-    const discovery = [{ tags: { [nodeClass.discoveryTag.key]: nodeClass.discoveryTag.value } }];
+    const discovery = { [nodeClass.discoveryTag.key]: nodeClass.discoveryTag.value };
 
     new Ec2NodeClass(this, 'node-class', {
       metadata: { name: nodeClass.name, labels: fleetLabels(nodeClass.name, 'node-class') },
       spec: {
         amiSelectorTerms: [{ alias: nodeClass.amiAlias }],
         role: nodeClass.nodeRole,
-        subnetSelectorTerms: discovery,
-        securityGroupSelectorTerms: discovery,
+        // Private subnets only (eksctl tags them for internal load balancers): no public IPs on CI nodes.
+        subnetSelectorTerms: [{ tags: { ...discovery, 'kubernetes.io/role/internal-elb': '1' } }],
+        securityGroupSelectorTerms: [{ tags: discovery }],
         metadataOptions: {
           httpEndpoint: Ec2NodeClassSpecMetadataOptionsHttpEndpoint.ENABLED,
           httpProtocolIPv6: Ec2NodeClassSpecMetadataOptionsHttpProtocolIPv6.DISABLED,

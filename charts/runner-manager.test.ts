@@ -19,15 +19,21 @@ describe.each(['amd64', 'arm64'] as const)('the %s runner manager', (arch) => {
     expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
   });
 
-  test('runs on an on-demand node of its own architecture', () => {
+  test('runs on an on-demand node of its own architecture, in the managers\' pool', () => {
     const terms = pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     for (const term of terms) {
       expect(term.matchExpressions).toContainEqual({ key: 'kubernetes.io/arch', operator: 'In', values: [arch] });
     }
-    expect(terms.map((t: any) => t.matchExpressions[1])).toEqual([
-      { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
-      { key: 'eks.amazonaws.com/capacityType', operator: 'In', values: ['ON_DEMAND'] },
+    expect(terms).toEqual([
+      {
+        matchExpressions: [
+          { key: 'kubernetes.io/arch', operator: 'In', values: [arch] },
+          { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
+          { key: 'karpenter.sh/nodepool', operator: 'In', values: ['gitlab-runner-managers'] },
+        ],
+      },
     ]);
+    expect(pod.tolerations).toEqual([{ key: 'gitlab-runner-fleet/runner-manager', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
   });
 
   test('drains on SIGQUIT through its preStop hook and may take as long as its longest job', () => {

@@ -142,19 +142,15 @@ export class RunnerManagerChart extends FleetChart {
             },
             affinity: {
               nodeAffinity: {
-                // Its own architecture, on-demand: a Karpenter on-demand node or the system managed node group.
+                // Its own architecture, on demand: the managers' Karpenter pool (the tainted system node group is
+                // for cluster controllers, and its upgrades would not wait for a drain).
                 requiredDuringSchedulingIgnoredDuringExecution: {
                   nodeSelectorTerms: [
                     {
                       matchExpressions: [
                         { key: 'kubernetes.io/arch', operator: 'In', values: [runner.arch] },
                         { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
-                      ],
-                    },
-                    {
-                      matchExpressions: [
-                        { key: 'kubernetes.io/arch', operator: 'In', values: [runner.arch] },
-                        { key: 'eks.amazonaws.com/capacityType', operator: 'In', values: ['ON_DEMAND'] },
+                        { key: 'karpenter.sh/nodepool', operator: 'In', values: [cluster.managerPool.name] },
                       ],
                     },
                   ],

@@ -4,11 +4,12 @@
  * a toleration and a taint, a Secret a Deployment reads and what makes it) is verified here, at synth.
  */
 import TOML from '@iarna/toml';
+import { UserInputError } from './errors';
 import type { ManifestObject, RenderedFile } from './render';
 import type { ResolvedCluster } from './resolve';
 
 /** One broken promise between rendered objects. */
-export class RenderCheckError extends Error {
+export class RenderCheckError extends UserInputError {
   constructor(readonly problems: readonly string[]) {
     super(`rendered manifests are inconsistent:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'RenderCheckError';

@@ -6,6 +6,7 @@ import type { JobResources } from './definition';
 import { formatBytes, parseQuantity } from './quantity';
 import { isGravitonFamily, largestJobRequests, largestNodeAllocatable } from './capacity';
 import type { DefinitionProblem } from './schema';
+import { AWS_NAME_LIMITS, awsNames } from './bootstrap/platform';
 import type { ResolvedCluster } from './resolve';
 
 const RESOURCE_KEYS: Array<keyof JobResources> = ['cpu', 'memory', 'ephemeralStorage'];
@@ -61,6 +62,16 @@ export function checkConsistency(cluster: ResolvedCluster): DefinitionProblem[] 
         path: `${at}.nodePool.cpuLimit`,
         message: `must allow at least one node of minInstanceCpu (${pool.minInstanceCpu}), got ${JSON.stringify(pool.cpuLimit)}`,
       });
+    }
+
+    if (cluster.cache) {
+      const role = awsNames(cluster).runnerCacheRole(runner.name);
+      if (role.length > AWS_NAME_LIMITS.role) {
+        problems.push({
+          path: `${at}.name`,
+          message: `the runner's cache IAM role "${role}" would be ${role.length} characters; IAM allows ${AWS_NAME_LIMITS.role}: shorten the runner or cluster name`,
+        });
+      }
     }
 
     const node = largestNodeAllocatable(pool, cluster.nodeClass.rootVolumeSize);

@@ -1,9 +1,10 @@
 /** Resolves every cluster of the fleet at once, so one run reports the problems of all clusters, not only the first. */
 import type { ClusterDefinition } from './definition';
+import { UserInputError } from './errors';
 import { DefinitionError, resolveCluster, type ResolvedCluster } from './resolve';
 
 /** A fleet that cannot be rendered: every invalid cluster, each with all its problems. */
-export class FleetError extends Error {
+export class FleetError extends UserInputError {
   constructor(readonly errors: readonly Error[]) {
     super(errors.map((e) => e.message).join('\n'));
     this.name = 'FleetError';

@@ -4,8 +4,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { findRenderProblems, RenderCheckError } from './checks';
+import { UserInputError } from './errors';
 import type { ClusterDefinition } from './definition';
-import { FleetError, resolveFleet } from './fleet';
+import { resolveFleet } from './fleet';
 import { writeOutputs, type WriteSummary } from './output';
 import { renderClusterManifests, type ClusterComposer, type ClusterFileRenderer, type RenderedFile } from './render';
 import type { ResolvedCluster } from './resolve';
@@ -57,7 +58,7 @@ export function runSynth(options: SynthOptions): number {
     );
     return 0;
   } catch (error) {
-    if (error instanceof FleetError || error instanceof RenderCheckError) {
+    if (error instanceof UserInputError) {
       console.error(`synth failed; nothing was written.\n${error.message}`);
       return 1;
     }

@@ -10,7 +10,7 @@ import type { ManifestObject } from '../render';
 import { resolveCluster } from '../resolve';
 import { renderFleet } from '../synth';
 import versions from '../versions.json';
-import { BootstrapError, clusterConfig, renderEksctlConfig } from './eksctl';
+import { clusterConfig } from './eksctl';
 import { EXTERNAL_SECRETS, KARPENTER, SYSTEM_NODE_GROUP } from './platform';
 
 const repoRoot = join(__dirname, '..', '..');
@@ -134,12 +134,11 @@ describe("eksctl's schema", () => {
   });
 });
 
-test('a cluster and runner name whose derived IAM role name exceeds 64 characters fails before rendering, naming the role', () => {
+test('a cluster and runner name whose derived IAM role name exceeds 64 characters is rejected with the definition, naming the role', () => {
   const definition = twoArchCluster({ name: 'a-cluster-name-of-forty-characters-long1', cache: { bucket: 'ci-cache' } });
-  const long = resolveCluster({ ...definition, runners: [{ ...definition.runners[0]!, name: 'twenty-characters-01' }] });
-  expect(() => renderEksctlConfig(long)).toThrow(BootstrapError);
-  expect(() => renderEksctlConfig(long)).toThrow(
-    /the cache role of runner "twenty-characters-01" "a-cluster-name-of-forty-characters-long1-gitlab-runner-twenty-characters-01" is 75 characters; IAM allows 64/,
+  const long = { ...definition, runners: [{ ...definition.runners[0]!, name: 'twenty-characters-01' }] };
+  expect(() => resolveCluster(long)).toThrow(
+    /runners\[0\]\.name: the runner's cache IAM role "a-cluster-name-of-forty-characters-long1-gitlab-runner-twenty-characters-01" would be 75 characters; IAM allows 64/,
   );
 });
 

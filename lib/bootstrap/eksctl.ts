@@ -7,6 +7,7 @@
  * release would belong to no one Flux knows; here Flux owns the release (charts/infrastructure/karpenter.ts) and
  * eksctl only creates what must exist before Flux can run.
  */
+import { UserInputError } from '../errors';
 import { toYaml, type RenderedFile } from '../render';
 import type { ResolvedCluster } from '../resolve';
 import {
@@ -19,7 +20,7 @@ import {
 } from './platform';
 
 /** A rendered file that cannot be produced because a derived AWS name breaks an AWS limit. */
-export class BootstrapError extends Error {
+export class BootstrapError extends UserInputError {
   constructor(cluster: string, problems: readonly string[]) {
     super(`cluster "${cluster}" cannot be bootstrapped:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'BootstrapError';

@@ -4,6 +4,7 @@
  * a tag such as "latest", a placeholder, or a Karpenter minor whose IAM policy and chart values this code was not
  * written for fails with a message naming the key, the value and what is allowed.
  */
+import { UserInputError } from '../errors';
 import versionsJson from '../versions.json';
 
 /**
@@ -30,7 +31,7 @@ export interface PlatformVersions {
 }
 
 /** A version pin that cannot be rendered. */
-export class VersionPinError extends Error {
+export class VersionPinError extends UserInputError {
   constructor(readonly problems: readonly string[]) {
     super(`lib/versions.json is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'VersionPinError';
