@@ -6,6 +6,8 @@ import type { ClusterDefinition } from '../definition';
 import { resolveFleet } from '../fleet';
 import { renderFleet } from '../synth';
 import { readObjects, type ReviewObject } from './manifests';
+import { compareObjects } from './object-diff';
+import type { Highlight, RiskCheck } from './risks/highlight';
 
 /** The generated files of some definitions, path → content, as `npm run synth` would write them. */
 export function renderTree(definitions: readonly ClusterDefinition[] = [staging, production]): Map<string, string> {
@@ -42,4 +44,9 @@ export function editRunnerConfig(body: any, edit: (toml: string) => string): voi
   const after = edit(before);
   if (after === before) throw new Error('the config.toml edit changed nothing');
   body.data['config.template.toml'] = after;
+}
+
+/** Runs one risk check on the difference between two object sets. */
+export function runCheck(check: RiskCheck, base: readonly ReviewObject[], head: readonly ReviewObject[]): Highlight[] {
+  return check({ changes: compareObjects(base, head), base, head });
 }

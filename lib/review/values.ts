@@ -27,7 +27,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-const PLAIN = /^[A-Za-z_/.][A-Za-z0-9_./:@%+=-]*$/;
+const PLAIN = /^[A-Za-z0-9_/.][A-Za-z0-9_./:@%+=-]*$/;
 const LOOKS_TYPED = /^(?:true|false|yes|no|on|off|null|~|[-+]?[0-9.]+(?:e[-+]?[0-9]+)?)$/i;
 
 function formatScalar(value: unknown): string {
