@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 
-const repoRoot = join(__dirname, '..', '..');
+const repoRoot = join(__dirname, '..');
 
 type Schema = Record<string, unknown>;
 
@@ -88,4 +88,9 @@ export function upstreamCrdFiles(names: readonly string[]): string[] {
 /** Validators for the Flux APIs this repository renders, from the pinned Flux controllers' CRDs. */
 export function fluxCrdValidators(): CrdValidators {
   return new CrdValidators(upstreamCrdFiles(['flux-source', 'flux-kustomize', 'flux-helm']));
+}
+
+/** Validators for every custom resource kind pinned in lib/versions.json. */
+export function allCrdValidators(): CrdValidators {
+  return new CrdValidators(upstreamCrdFiles([]));
 }
