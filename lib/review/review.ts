@@ -1,0 +1,38 @@
+/**
+ * A review of what changes on the clusters between two revisions: the object changes, the risk highlights,
+ * and warnings about the comparison itself.
+ */
+import { readObjects } from './manifests';
+import { compareObjects, type ObjectChange } from './object-diff';
+import { renderRevisions, type RenderedTree } from './render-revisions';
+import { dependencyWarning, resolveRevision, WORKING_TREE, type Revision } from './revisions';
+import { findRisks } from './risks';
+import type { Highlight } from './risks/highlight';
+
+export interface ManifestReview {
+  readonly base: Revision;
+  readonly head: Revision;
+  readonly changes: readonly ObjectChange[];
+  readonly highlights: readonly Highlight[];
+  readonly warnings: readonly string[];
+}
+
+/** Reviews two revisions' generated files (no git, no rendering). */
+export function reviewTrees(base: Revision, baseFiles: RenderedTree, head: Revision, headFiles: RenderedTree, warnings: readonly string[] = []): ManifestReview {
+  const before = readObjects(baseFiles);
+  const after = readObjects(headFiles);
+  const changes = compareObjects(before, after);
+  return { base, head, changes, highlights: findRisks({ changes, base: before, head: after }), warnings };
+}
+
+/** Renders `baseRef` and `headRef` (the working tree when undefined) from their own sources and reviews them. */
+export async function reviewRevisions(repo: string, baseRef: string, headRef?: string): Promise<ManifestReview> {
+  const base = resolveRevision(repo, baseRef);
+  const head = headRef === undefined ? WORKING_TREE : resolveRevision(repo, headRef);
+  const warnings = [base, head].flatMap((revision) => dependencyWarning(repo, revision) ?? []);
+  const [before, after] = await renderRevisions(repo, [base, head]);
+  for (const [revision, rendered] of [[base, before], [head, after]] as const) {
+    if (!rendered.hasRenderer) warnings.push(`${revision.label} has no main.ts: it renders nothing, so everything of the other side shows as added or removed`);
+  }
+  return reviewTrees(base, before.files, head, after.files, warnings);
+}

@@ -1,0 +1,118 @@
+/**
+ * Revisions to compare, and their sources: a git commit exported with `git archive`, or the working tree (tracked
+ * and untracked files that git does not ignore). The committed generated trees are left out of the export, so
+ * what is compared is what the revision's own sources render, never a stale dist/.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** An error the user can act on (bad ref, failed render): reported as such, exit status 2. */
+export class ReviewError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReviewError';
+  }
+}
+
+export interface Revision {
+  /** How reports name it: a short commit and the ref given, or "working tree". */
+  readonly label: string;
+  /** The full commit; undefined for the working tree. */
+  readonly commit?: string;
+}
+
+export const WORKING_TREE: Revision = { label: 'working tree' };
+
+/** Trees the renderer writes; removed from an export so that only the revision's own render fills them. */
+export const GENERATED_TREES = ['dist', 'clusters', 'bootstrap/clusters'] as const;
+
+export function git(repo: string, args: readonly string[], input?: Buffer | string): Buffer {
+  const result = spawnSync('git', ['-C', repo, ...args], { input, maxBuffer: 1 << 30 });
+  if (result.error) throw new ReviewError(`git ${args[0]} could not run: ${result.error.message}`);
+  if (result.status !== 0) throw new ReviewError(`git ${args.join(' ')} failed: ${result.stderr.toString().trim()}`);
+  return result.stdout;
+}
+
+/** The repository's top folder, from any folder inside it. */
+export function repositoryRoot(from: string): string {
+  const result = spawnSync('git', ['-C', from, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new ReviewError(`${from} is not inside a git repository: ${result.stderr.trim()}`);
+  return result.stdout.trim();
+}
+
+/** Resolves a ref to a commit; throws a ReviewError naming the ref when there is none. */
+export function resolveRevision(repo: string, ref: string): Revision {
+  const result = spawnSync('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { encoding: 'utf8' });
+  const commit = result.stdout.trim();
+  if (result.status !== 0 || !commit) {
+    throw new ReviewError(`unknown revision "${ref}": not a commit in ${repo} (for a merge request base, fetch it first)`);
+  }
+  const short = commit.slice(0, 8);
+  return { label: ref === commit || short.startsWith(ref) || ref.startsWith(short) ? short : `${ref} (${short})`, commit };
+}
+
+/** Writes a revision's sources into `dir` (which must exist), without the generated trees. */
+export function exportRevision(repo: string, revision: Revision, dir: string): void {
+  if (revision.commit) {
+    const archive = git(repo, ['archive', '--format=tar', revision.commit]);
+    const result = spawnSync('tar', ['-x', '-C', dir], { input: archive, maxBuffer: 1 << 30 });
+    if (result.status !== 0) throw new ReviewError(`could not unpack ${revision.label}: ${result.stderr.toString().trim()}`);
+  } else {
+    const listed = git(repo, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).toString().split('\0');
+    for (const path of new Set(listed)) {
+      if (!path || path === 'node_modules' || path.startsWith('node_modules/')) continue;
+      if (GENERATED_TREES.some((tree) => path === tree || path.startsWith(`${tree}/`))) continue;
+      const source = join(repo, path);
+      let stat;
+      try {
+        stat = lstatSync(source);
+      } catch {
+        continue; // tracked but deleted in the working tree
+      }
+      const target = join(dir, path);
+      mkdirSync(dirname(target), { recursive: true });
+      if (stat.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
+      else if (stat.isFile()) copyFileSync(source, target);
+    }
+  }
+  for (const tree of GENERATED_TREES) rmSync(join(dir, tree), { recursive: true, force: true });
+}
+
+function lockedVersions(text: string | undefined): Map<string, string> {
+  if (!text) return new Map();
+  try {
+    const lock = JSON.parse(text) as { packages?: Record<string, { version?: string }> };
+    return new Map(
+      Object.entries(lock.packages ?? {}).flatMap(([path, entry]) =>
+        path.startsWith('node_modules/') && entry.version ? [[path.slice('node_modules/'.length), entry.version] as [string, string]] : [],
+      ),
+    );
+  } catch {
+    return new Map();
+  }
+}
+
+/**
+ * Every revision is rendered with the installed node_modules. When a revision's package-lock.json locks other
+ * versions than the working tree's, its render may differ from what its own dependencies would give: say so.
+ */
+export function dependencyWarning(repo: string, revision: Revision): string | undefined {
+  if (!revision.commit) return undefined;
+  const current = existsSync(join(repo, 'package-lock.json')) ? readFileSync(join(repo, 'package-lock.json'), 'utf8') : undefined;
+  const result = spawnSync('git', ['-C', repo, 'show', `${revision.commit}:package-lock.json`], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const locked = result.status === 0 ? result.stdout : undefined;
+  if (locked === current) return undefined;
+  const before = lockedVersions(locked);
+  const now = lockedVersions(current);
+  const differing = [...before.keys()]
+    // What the revision locks and the installed tree lacks or has at another version; packages only the
+    // installed tree has cannot change how the revision renders.
+    .filter((name) => !name.includes('/node_modules/') && before.has(name) && before.get(name) !== now.get(name))
+    .sort();
+  const shown = differing.slice(0, 5).map((name) => `${name} ${before.get(name) ?? '(none)'} → ${now.get(name) ?? '(none)'}`);
+  const more = differing.length > shown.length ? `, and ${differing.length - shown.length} more` : '';
+  if (!shown.length && locked !== undefined) return undefined;
+  const detail = shown.length ? `: ${shown.join(', ')}${more}` : ': it has no package-lock.json';
+  return `${revision.label} locks other dependencies than the installed node_modules${detail}; it was rendered with the installed ones`;
+}
