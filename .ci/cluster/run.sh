@@ -40,8 +40,8 @@ build() {
   if [ ! -x "$out" ]; then
     local start=$SECONDS
     log "building $name ($pkg) into $bin (first run only; several minutes on 2 cores)"
-    (cd "$dir" && go build -ldflags "${ldflags:-}" -o "$out.tmp" "$pkg") || die "building $name failed"
-    mv "$out.tmp" "$out"
+    (cd "$dir" && go build -ldflags "${ldflags:-}" -o "$out.tmp.$$" "$pkg") || die "building $name failed"
+    mv "$out.tmp.$$" "$out"   # atomic: a concurrent run sees the old binary or the new one
     find "$bin" -maxdepth 1 -name "$name-*" ! -name "$name-$key" -delete
     log "built $name in $((SECONDS - start))s"
   fi
