@@ -132,12 +132,11 @@ if [ -z "$ready" ]; then
   log "--- kube-apiserver.log (tail)"; tail -n 40 "$tmp/kube-apiserver.log" >&2 || true
   die "kube-apiserver did not become ready within 120s"
 fi
-log "kube-apiserver ready after $((SECONDS - t0))s (including builds)"
+log "kube-apiserver ready; $((SECONDS - t0))s since start (builds included)"
 
 status=0
 "$clustercheck" -server "https://127.0.0.1:$secure_port" -token-file "$tmp/token" -ca "$tmp/serving.crt" \
   -root "$root" -crd-list "$tmp/crds.txt" -fixtures ".ci/cluster/fixtures" || status=$?
-log "test:cluster took $((SECONDS - t0))s"
 
 if [ "${RUNNER_FLEET_KEEP_CLUSTER:-}" = 1 ]; then
   cat >"$tmp/kubeconfig" <<EOF

@@ -154,7 +154,8 @@ func main() {
 	if *fixtures != "" {
 		must(c.checkFixtures(ctx, *fixtures))
 	}
-	fmt.Printf("\ntest:cluster: %d passed, %d failed\n", c.passed, c.failed)
+	fmt.Printf("\nchecks took %s\n", time.Since(start).Round(time.Millisecond))
+	fmt.Printf("test:cluster: %d passed, %d failed\n", c.passed, c.failed)
 	if c.failed > 0 {
 		os.Exit(1)
 	}
