@@ -12,6 +12,7 @@ import { ExternalSecretsChart } from './infrastructure/external-secrets';
 import { KarpenterChart } from './infrastructure/karpenter';
 import { MonitoringChart } from './monitoring';
 import { NamespacesChart } from './namespaces';
+import { NetworkPoliciesChart } from './network-policies';
 import { NodePoolsChart } from './node-pools';
 import { RunnerManagerChart } from './runner-manager';
 import { SecretStoreChart, needsSecretStore } from './secret-store';
@@ -21,6 +22,7 @@ export function composeCluster(app: App, cluster: ResolvedCluster): void {
   new KarpenterChart(app, 'karpenter', { cluster });
   new ExternalSecretsChart(app, 'external-secrets', { cluster });
   new NamespacesChart(app, 'namespaces', { cluster });
+  new NetworkPoliciesChart(app, 'network-policies', { cluster });
   new NodePoolsChart(app, 'node-pools', { cluster });
   if (needsSecretStore(cluster)) new SecretStoreChart(app, 'secret-store', { cluster });
   for (const runner of cluster.runners) {

@@ -52,6 +52,8 @@ describe.each(['amd64', 'arm64'] as const)('the %s runner manager', (arch) => {
 
   test('meets Pod Security "restricted" with a read-only root filesystem', () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext.runAsUser).toBeGreaterThanOrEqual(10000);
+    expect(pod.securityContext.fsGroup).toBe(pod.securityContext.runAsGroup);
     expect(container.securityContext).toEqual({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -66,8 +68,8 @@ describe.each(['amd64', 'arm64'] as const)('the %s runner manager', (arch) => {
     expect(container.image).toBe(RUNNER_IMAGE);
     expect(container.image).toMatch(/:alpine-v\d+\.\d+\.\d+$/);
     expect(container.imagePullPolicy).toBe('IfNotPresent');
-    expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
-    expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'memory']);
+    expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
+    expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
   });
 
   test('probes only its own metrics endpoint, so a GitLab outage cannot restart a busy manager', () => {

@@ -19,9 +19,12 @@ import { SECRET_STORE_NAME } from './secret-store';
 /** The manager image: pinned, Alpine flavour (has /bin/sh for the entrypoint and drain hook). */
 export const RUNNER_IMAGE = `registry.gitlab.com/gitlab-org/gitlab-runner:alpine-v${versions.gitlabRunner}`;
 
-/** The gitlab-runner user of the Alpine image, and a group that owns the mounted token. */
-const RUNNER_UID = 100;
-const RUNNER_GID = 65533;
+/**
+ * The manager runs as a high, image-independent user and group (above any node's users): everything it writes is
+ * an emptyDir, HOME is set explicitly, and fsGroup makes the token readable to it.
+ */
+const RUNNER_UID = 10100;
+const RUNNER_GID = 10100;
 
 /** Labels shared by every manager pod of the fleet (the PodMonitor selects on them). */
 export const MANAGER_SELECTOR_LABELS = { 'app.kubernetes.io/name': 'gitlab-runner' } as const;
@@ -181,8 +184,8 @@ export class RunnerManagerChart extends FleetChart {
                 env: [{ name: 'HOME', value: MANAGER_PATHS.home }],
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
                 resources: {
-                  requests: { cpu: q('100m'), memory: q('128Mi') },
-                  limits: { cpu: q('1'), memory: q('512Mi') },
+                  requests: { 'cpu': q('100m'), 'memory': q('128Mi'), 'ephemeral-storage': q('64Mi') },
+                  limits: { 'cpu': q('1'), 'memory': q('512Mi'), 'ephemeral-storage': q('512Mi') },
                 },
                 securityContext: {
                   allowPrivilegeEscalation: false,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 const PACKAGES = [
-  [/^(v1|apps\/v1|policy\/v1|rbac\.authorization\.k8s\.io\/v1|batch\/v1)$/, 'kubernetes-models'],
+  [/^(v1|apps\/v1|policy\/v1|rbac\.authorization\.k8s\.io\/v1|networking\.k8s\.io\/v1|batch\/v1)$/, 'kubernetes-models'],
   [/^karpenter\.(sh|k8s\.aws)\//, '@kubernetes-models/karpenter'],
   [/^external-secrets\.io\//, '@kubernetes-models/external-secrets'],
   [/^monitoring\.coreos\.com\//, '@kubernetes-models/prometheus-operator'],

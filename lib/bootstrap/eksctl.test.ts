@@ -109,6 +109,11 @@ describe.each(fleet.map((c) => [c.name, c] as const))('the eksctl config of clus
     expect(config.karpenter).toBeUndefined();
   });
 
+  test('turns on the VPC CNI network policy agent, so the fleet\'s NetworkPolicies are enforced', () => {
+    const cni = config.addons.find((a: { name: string }) => a.name === 'vpc-cni');
+    expect(JSON.parse(cni.configurationValues)).toEqual({ enableNetworkPolicy: 'true' });
+  });
+
   test('lets External Secrets read exactly the runner tokens of the cluster', () => {
     const eso = config.iam.podIdentityAssociations.find((a: any) => a.serviceAccountName === EXTERNAL_SECRETS.serviceAccount);
     const secretIds = cluster.runners.flatMap((r) => (r.token.source === 'aws-secrets-manager' ? [r.token.secretId] : []));

@@ -175,11 +175,12 @@ export function clusterConfig(cluster: ResolvedCluster): Record<string, unknown>
         },
       ],
     },
-    // vpc-cni gets its own Pod Identity role from eksctl instead of using the node role.
+    // vpc-cni gets its own Pod Identity role from eksctl instead of using the node role, and enforces the fleet's
+    // NetworkPolicies (charts/network-policies.ts) with its network policy agent.
     addonsConfig: { autoApplyPodIdentityAssociations: true },
     addons: [
       { name: 'eks-pod-identity-agent' },
-      { name: 'vpc-cni', useDefaultPodIdentityAssociations: true },
+      { name: 'vpc-cni', useDefaultPodIdentityAssociations: true, configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }) },
       { name: 'coredns' },
       { name: 'kube-proxy' },
     ],
