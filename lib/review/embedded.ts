@@ -8,13 +8,21 @@ import { isMapping, type Mapping } from './values';
 /** Parses a ConfigMap data entry when its name says it is TOML and it parses; undefined otherwise. */
 export function parseEmbedded(key: string, text: unknown): Mapping | undefined {
   if (typeof text !== 'string' || !key.endsWith('.toml')) return undefined;
+  if (parsed.has(text)) return parsed.get(text);
+  let value: Mapping | undefined;
   try {
     // Through JSON: TOML tables carry symbols and dates are objects; the diff wants plain data.
-    return JSON.parse(JSON.stringify(TOML.parse(text))) as Mapping;
+    value = JSON.parse(JSON.stringify(TOML.parse(text))) as Mapping;
   } catch {
-    return undefined;
+    value = undefined;
   }
+  if (parsed.size > 1000) parsed.clear();
+  parsed.set(text, value);
+  return value;
 }
+
+/** Parsed documents by text: every check reads the same few runner configs. Callers must not modify them. */
+const parsed = new Map<string, Mapping | undefined>();
 
 /** The string-valued ConfigMap data entries of an object (none for other kinds). */
 export function configMapData(object: unknown): Record<string, string> {

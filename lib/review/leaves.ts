@@ -39,7 +39,22 @@ export function leavesOf(value: unknown, path: FieldPath = [], options: LeafOpti
  * Leaves of a rendered object with its embedded documents parsed: a ConfigMap's `config.template.toml` appears as
  * `config.template.toml › runners[x].kubernetes.privileged`, not as one string.
  */
-export function objectLeaves(object: unknown, options: LeafOptions = {}): Map<string, Leaf> {
+export function objectLeaves(object: unknown, options: LeafOptions = {}): ReadonlyMap<string, Leaf> {
+  if (typeof object !== 'object' || object === null) return computeObjectLeaves(object, options);
+  const cache = options.byPosition ? byPositionCache : byKeyCache;
+  let leaves = cache.get(object);
+  if (!leaves) {
+    leaves = computeObjectLeaves(object, options);
+    cache.set(object, leaves);
+  }
+  return leaves;
+}
+
+/** Leaves per object: every risk check walks the same objects. Rendered objects are never modified. */
+const byKeyCache = new WeakMap<object, ReadonlyMap<string, Leaf>>();
+const byPositionCache = new WeakMap<object, ReadonlyMap<string, Leaf>>();
+
+function computeObjectLeaves(object: unknown, options: LeafOptions): Map<string, Leaf> {
   const documents = embeddedDocuments(object);
   if (!documents.length || !isMapping(object)) return leavesOf(object, [], options);
   const data = { ...(object.data as Record<string, unknown>) };

@@ -59,6 +59,26 @@ function asFile(path: string, body: unknown): ReviewObject {
   return { id: objectId(cluster, 'file', FILE_KIND, '', path), cluster, group: 'file', kind: FILE_KIND, namespace: '', name: path, path, body };
 }
 
+/**
+ * The documents of a YAML file. Most files are the same in both revisions: each distinct text is parsed once and
+ * its documents shared (nothing modifies them), which halves the parsing and makes equal objects identical.
+ */
+function parseYamlStream(path: string, content: string): readonly unknown[] {
+  const cached = parsedYaml.get(content);
+  if (cached) return cached;
+  const documents = parseAllDocuments(content);
+  if (!Array.isArray(documents)) throw new UnreadableFileError(path, 'not a YAML stream');
+  const bodies = documents.map((document) => {
+    if (document.errors.length) throw new UnreadableFileError(path, document.errors[0].message);
+    return document.toJS() as unknown;
+  });
+  if (parsedYaml.size > 5000) parsedYaml.clear();
+  parsedYaml.set(content, bodies);
+  return bodies;
+}
+
+const parsedYaml = new Map<string, readonly unknown[]>();
+
 /** Every object of a revision's generated files, in path order. */
 export function readObjects(files: ReadonlyMap<string, string>): ReviewObject[] {
   const objects: ReviewObject[] = [];
@@ -76,11 +96,7 @@ export function readObjects(files: ReadonlyMap<string, string>): ReviewObject[] 
       objects.push(asFile(path, content));
       continue;
     }
-    const documents = parseAllDocuments(content);
-    if (!Array.isArray(documents)) throw new UnreadableFileError(path, 'not a YAML stream');
-    for (const document of documents) {
-      if (document.errors.length) throw new UnreadableFileError(path, document.errors[0].message);
-      const body: unknown = document.toJS();
+    for (const body of parseYamlStream(path, content)) {
       if (body === null || body === undefined) continue;
       const metadata = isMapping(body) && isMapping(body.metadata) ? body.metadata : undefined;
       if (!isMapping(body) || typeof body.apiVersion !== 'string' || typeof body.kind !== 'string' || typeof metadata?.name !== 'string') {

@@ -17,9 +17,8 @@ export const RENAME_SIMILARITY = 0.7;
 export function similarity(a: ReviewObject, b: ReviewObject): number {
   const left = objectLeaves(a.body, { byPosition: true });
   const right = objectLeaves(b.body, { byPosition: true });
-  left.delete('metadata.name');
-  right.delete('metadata.name');
   const paths = new Set([...left.keys(), ...right.keys()]);
+  paths.delete('metadata.name');
   if (paths.size === 0) return 1;
   let equal = 0;
   for (const path of paths) {

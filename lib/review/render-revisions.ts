@@ -1,9 +1,10 @@
 /**
  * Renders revisions from their own sources: each is exported into a temporary folder beside a link to the
  * installed node_modules (assumption: the revisions' dependencies are compatible; see dependencyWarning), its
- * main.ts is bundled as scripts/run-ts.mjs bundles it (esbuild, libraries included, __dirname = the entry's
- * folder) — every revision in one esbuild run, so the libraries they share are parsed once — and the bundles run
- * in parallel child processes, each writing into its own folder. The generated trees are then read back.
+ * main.ts is bundled with esbuild as scripts/run-ts.mjs bundles it (__dirname = the entry's folder), every
+ * revision in one esbuild run, and the bundles run in parallel child processes, each writing into its own folder.
+ * The generated trees are then read back. A revision's own run-ts.mjs is not used: older revisions lack it, and
+ * it caches its bundle in node_modules/.cache, which all revisions would share through the link.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -71,13 +72,14 @@ export interface RenderedRevision {
 export async function renderRevisions(repo: string, revisions: readonly Revision[], options: RenderOptions = {}): Promise<RenderedRevision[]> {
   const work = mkdtempSync(join(tmpdir(), 'manifests-diff-'));
   try {
-    const dirs = revisions.map((revision, i) => {
-      const dir = join(work, `r${i}`);
-      mkdirSync(dir);
-      exportRevision(repo, revision, dir);
-      symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
-      return dir;
-    });
+    const dirs = revisions.map((_, i) => join(work, `r${i}`));
+    await Promise.all(
+      revisions.map(async (revision, i) => {
+        mkdirSync(dirs[i]);
+        await exportRevision(repo, revision, dirs[i]);
+        symlinkSync(join(repo, 'node_modules'), join(dirs[i], 'node_modules'), 'dir');
+      }),
+    );
     const renderable = revisions.map((_, i) => existsSync(join(dirs[i], 'main.ts')));
     const entryPoints = dirs.flatMap((dir, i) => (renderable[i] ? [{ in: join(dir, 'main.ts'), out: `r${i}/${BUNDLE.replace(/\.cjs$/, '')}` }] : []));
     if (entryPoints.length) {
@@ -93,7 +95,8 @@ export async function renderRevisions(repo: string, revisions: readonly Revision
           platform: 'node',
           format: 'cjs',
           target: 'node20',
-          packages: 'bundle',
+          // Libraries stay in node_modules: bundling them costs more here than loading them saves.
+          packages: 'external',
           banner: { js: "const __entryDir = require('node:path').dirname(process.argv[1]);" },
           define: { __dirname: '__entryDir' },
           logLevel: 'silent',

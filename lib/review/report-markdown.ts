@@ -3,7 +3,7 @@
  * and renamed objects, then a collapsible section per object with its field changes (an added object shows its
  * YAML).
  */
-import { toYaml } from '../render';
+import { stringify } from 'yaml';
 import { changeLines } from './format-change';
 import { describeObject } from './manifests';
 import type { ObjectChange } from './object-diff';
@@ -47,7 +47,7 @@ function detailLines(change: ObjectChange): string[] {
 }
 
 function addedYaml(change: ObjectChange): string[] {
-  const yaml = toYaml(change.head!.body).trimEnd().split('\n');
+  const yaml = stringify(change.head!.body).trimEnd().split('\n');
   return yaml.length > MAX_ADDED_LINES ? [...yaml.slice(0, MAX_ADDED_LINES), `# … ${yaml.length - MAX_ADDED_LINES} more lines`] : yaml;
 }
 

@@ -29,8 +29,11 @@ export function reviewTrees(base: Revision, baseFiles: RenderedTree, head: Revis
 export async function reviewRevisions(repo: string, baseRef: string, headRef?: string): Promise<ManifestReview> {
   const base = resolveRevision(repo, baseRef);
   const head = headRef === undefined ? WORKING_TREE : resolveRevision(repo, headRef);
-  const warnings = [base, head].flatMap((revision) => dependencyWarning(repo, revision) ?? []);
-  const [before, after] = await renderRevisions(repo, [base, head]);
+  const [dependencyWarnings, [before, after]] = await Promise.all([
+    Promise.all([base, head].map((revision) => dependencyWarning(repo, revision))),
+    renderRevisions(repo, [base, head]),
+  ]);
+  const warnings = dependencyWarnings.filter((w): w is string => w !== undefined);
   for (const [revision, rendered] of [[base, before], [head, after]] as const) {
     if (!rendered.hasRenderer) warnings.push(`${revision.label} has no main.ts: it renders nothing, so everything of the other side shows as added or removed`);
   }

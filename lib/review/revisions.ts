@@ -3,7 +3,7 @@
  * and untracked files that git does not ignore). The committed generated trees are left out of the export, so
  * what is compared is what the revision's own sources render, never a stale dist/.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -52,12 +52,25 @@ export function resolveRevision(repo: string, ref: string): Revision {
   return { label: ref === commit || short.startsWith(ref) || ref.startsWith(short) ? short : `${ref} (${short})`, commit };
 }
 
+/** Runs a command without blocking; resolves with its exit code and output. */
+export function runAsync(command: string, args: readonly string[]): Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => stdout.push(d));
+    child.stderr.on('data', (d: Buffer) => stderr.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }));
+  });
+}
+
 /** Writes a revision's sources into `dir` (which must exist), without the generated trees. */
-export function exportRevision(repo: string, revision: Revision, dir: string): void {
+export async function exportRevision(repo: string, revision: Revision, dir: string): Promise<void> {
   if (revision.commit) {
-    const archive = git(repo, ['archive', '--format=tar', revision.commit]);
-    const result = spawnSync('tar', ['-x', '-C', dir], { input: archive, maxBuffer: 1 << 30 });
-    if (result.status !== 0) throw new ReviewError(`could not unpack ${revision.label}: ${result.stderr.toString().trim()}`);
+    const script = 'set -o pipefail; git -C "$1" archive --format=tar "$2" | tar -x -C "$3"';
+    const result = await runAsync('bash', ['-c', script, 'export', repo, revision.commit, dir]);
+    if (result.code !== 0) throw new ReviewError(`could not export ${revision.label}: ${result.stderr.trim()}`);
   } else {
     const listed = git(repo, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).toString().split('\0');
     for (const path of new Set(listed)) {
@@ -97,11 +110,11 @@ function lockedVersions(text: string | undefined): Map<string, string> {
  * Every revision is rendered with the installed node_modules. When a revision's package-lock.json locks other
  * versions than the working tree's, its render may differ from what its own dependencies would give: say so.
  */
-export function dependencyWarning(repo: string, revision: Revision): string | undefined {
+export async function dependencyWarning(repo: string, revision: Revision): Promise<string | undefined> {
   if (!revision.commit) return undefined;
   const current = existsSync(join(repo, 'package-lock.json')) ? readFileSync(join(repo, 'package-lock.json'), 'utf8') : undefined;
-  const result = spawnSync('git', ['-C', repo, 'show', `${revision.commit}:package-lock.json`], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const locked = result.status === 0 ? result.stdout : undefined;
+  const result = await runAsync('git', ['-C', repo, 'show', `${revision.commit}:package-lock.json`]);
+  const locked = result.code === 0 ? result.stdout : undefined;
   if (locked === current) return undefined;
   const before = lockedVersions(locked);
   const now = lockedVersions(current);

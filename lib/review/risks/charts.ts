@@ -23,7 +23,7 @@ export const chartVersionsChanged: RiskCheck = (context) => {
       const after = leaves.head.get(field)?.value;
       if (before !== after) out.push(highlight('chart', head, field, `${formatValue(before ?? 'unset')} → ${formatValue(after ?? 'unset')}`));
     }
-    const verifies = (leaves: Map<string, unknown>) => [...leaves.keys()].some((k) => k.startsWith('spec.verify') || k.startsWith('spec.chart.spec.verify'));
+    const verifies = (leaves: ReadonlyMap<string, unknown>) => [...leaves.keys()].some((k) => k.startsWith('spec.verify') || k.startsWith('spec.chart.spec.verify'));
     if (verifies(leaves.base) && !verifies(leaves.head)) {
       out.push(highlight('chart', head, 'spec.verify', 'signature verification removed'));
     }

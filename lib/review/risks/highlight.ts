@@ -74,10 +74,10 @@ export function headVersions(context: RiskContext, kind?: string): HeadVersion[]
  * Leaves of both versions keyed so that the same field has the same key on both sides: by natural key, or by
  * position for a renamed object (whose natural keys may carry the old name).
  */
-export function comparableLeaves(version: HeadVersion): { readonly base: Map<string, Leaf>; readonly head: Map<string, Leaf> } {
+export function comparableLeaves(version: HeadVersion): { readonly base: ReadonlyMap<string, Leaf>; readonly head: ReadonlyMap<string, Leaf> } {
   const byPosition = version.change.type === 'renamed';
   return {
-    base: version.base ? objectLeaves(version.base.body, { byPosition }) : new Map(),
+    base: version.base ? objectLeaves(version.base.body, { byPosition }) : new Map<string, Leaf>(),
     head: objectLeaves(version.head.body, { byPosition }),
   };
 }
