@@ -24,6 +24,13 @@ describe('markdownReport', () => {
     expect(note).toContain('- config.template.toml › concurrent: 4\n+ config.template.toml › concurrent: 8');
   });
 
+  it('writes elements added to a long list one per line', () => {
+    const head = new Map(base);
+    const path = 'dist/staging/runners/runner-amd64/Role.gitlab-runner-amd64.yaml';
+    head.set(path, base.get(path)!.replace('      - list\n      - watch', '      - list\n      - patch\n      - watch'));
+    expect(markdownReport(reviewTrees(label('a'), base, label('b'), head))).toContain('```diff\n+ rules[pods].verbs: patch\n```');
+  });
+
   it('shows an added object’s YAML and escapes table cells', () => {
     const head = new Map(base);
     head.set('dist/staging/runners/x/ConfigMap.a.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a|b\n  namespace: n\ndata:\n  k: v\n');

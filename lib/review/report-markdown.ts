@@ -6,6 +6,7 @@
 import { stringify } from 'yaml';
 import { changeLines } from './format-change';
 import { describeObject } from './manifests';
+import { formatPath } from './paths';
 import type { ObjectChange } from './object-diff';
 import { byCluster, changeNote, changeTitle, countChanges } from './outline';
 import type { ManifestReview } from './review';
@@ -32,6 +33,16 @@ function detailLines(change: ObjectChange): string[] {
     if (field.type === 'changed' && first.text.endsWith(` → ${formatValue(field.to, 100)}`)) {
       const path = first.text.slice(0, first.text.indexOf(': '));
       out.push(`- ${path}: ${formatValue(field.from, 100)}`, `+ ${path}: ${formatValue(field.to, 100)}`);
+    } else if (field.type === 'changed' && Array.isArray(field.from) && Array.isArray(field.to)) {
+      // A long list of scalars: one line per element added or removed.
+      const path = formatPath(field.path);
+      const before = field.from as unknown[];
+      const after = field.to as unknown[];
+      const lines = [
+        ...before.filter((v) => !after.includes(v)).map((v) => `- ${path}: ${formatValue(v)}`),
+        ...after.filter((v) => !before.includes(v)).map((v) => `+ ${path}: ${formatValue(v)}`),
+      ];
+      out.push(...(lines.length ? lines : [`! ${first.text}`]));
     } else if (field.type === 'changed') {
       out.push(`! ${first.text}`);
     } else {
