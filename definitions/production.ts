@@ -1,4 +1,20 @@
-import type { ClusterDefinition } from '../lib/definition';
+import type { ClusterDefinition, JobNodePoolOptions, RunnerDefinition } from '../lib/definition';
+
+/** What the general-purpose runners of both architectures share. */
+const general: Omit<RunnerDefinition, 'arch' | 'token'> = {
+  tags: ['linux', 'production'],
+  concurrent: 20,
+  jobTimeout: '3h',
+  jobMaximum: { cpu: '8', memory: '16Gi', ephemeralStorage: '80Gi' },
+};
+
+/** Their pools: spot first, on-demand when spot is short, up to 32 vCPU nodes. */
+const generalPool: JobNodePoolOptions = {
+  capacityTypes: ['spot', 'on-demand'],
+  maxInstanceCpu: 32,
+  cpuLimit: '256',
+  memoryLimit: '1024Gi',
+};
 
 /**
  * Production: the fleet every project builds on. Two managers per runner, tokens from AWS Secrets Manager, an S3
@@ -12,35 +28,16 @@ export const production: ClusterDefinition = {
   gitlabUrl: 'https://gitlab.example.com',
   runners: [
     {
+      ...general,
       arch: 'amd64',
-      tags: ['linux', 'production'],
-      concurrent: 20,
-      jobTimeout: '3h',
-      jobMaximum: { cpu: '8', memory: '16Gi', ephemeralStorage: '80Gi' },
       token: { source: 'aws-secrets-manager', secretId: 'gitlab-runner/production/amd64', property: 'token' },
-      nodePool: {
-        capacityTypes: ['spot', 'on-demand'],
-        instanceCategories: ['c', 'm'],
-        minInstanceGeneration: 6,
-        maxInstanceCpu: 32,
-        cpuLimit: '256',
-        memoryLimit: '1024Gi',
-      },
+      nodePool: { ...generalPool, instanceCategories: ['c', 'm'], minInstanceGeneration: 6 },
     },
     {
+      ...general,
       arch: 'arm64',
-      tags: ['linux', 'production'],
-      concurrent: 20,
-      jobTimeout: '3h',
-      jobMaximum: { cpu: '8', memory: '16Gi', ephemeralStorage: '80Gi' },
       token: { source: 'aws-secrets-manager', secretId: 'gitlab-runner/production/arm64', property: 'token' },
-      nodePool: {
-        capacityTypes: ['spot', 'on-demand'],
-        instanceFamilies: ['c7g', 'm7g', 'c8g', 'm8g'],
-        maxInstanceCpu: 32,
-        cpuLimit: '256',
-        memoryLimit: '1024Gi',
-      },
+      nodePool: { ...generalPool, instanceFamilies: ['c7g', 'm7g', 'c8g', 'm8g'] },
     },
     {
       arch: 'amd64',

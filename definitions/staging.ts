@@ -1,4 +1,13 @@
-import type { ClusterDefinition } from '../lib/definition';
+import type { ClusterDefinition, RunnerDefinition } from '../lib/definition';
+
+/** What both staging runners share: small, one manager, spot only, short-lived nodes. */
+const small: Omit<RunnerDefinition, 'arch' | 'token'> = {
+  tags: ['linux', 'staging'],
+  concurrent: 4,
+  replicas: 1,
+  jobTimeout: '1h',
+  nodePool: { cpuLimit: '32', memoryLimit: '128Gi', consolidateAfter: '2m', expireAfter: '72h' },
+};
 
 /**
  * Staging: a small fleet for trying runner and pool changes before production. Spot only, one manager per
@@ -9,24 +18,8 @@ export const staging: ClusterDefinition = {
   region: 'eu-west-1',
   kubernetesVersion: '1.35',
   runners: [
-    {
-      arch: 'amd64',
-      tags: ['linux', 'staging'],
-      concurrent: 4,
-      replicas: 1,
-      jobTimeout: '1h',
-      token: { source: 'existing-secret', secretName: 'gitlab-runner-amd64-token' },
-      nodePool: { cpuLimit: '32', memoryLimit: '128Gi', consolidateAfter: '2m', expireAfter: '72h' },
-    },
-    {
-      arch: 'arm64',
-      tags: ['linux', 'staging'],
-      concurrent: 4,
-      replicas: 1,
-      jobTimeout: '1h',
-      token: { source: 'existing-secret', secretName: 'gitlab-runner-arm64-token' },
-      nodePool: { cpuLimit: '32', memoryLimit: '128Gi', consolidateAfter: '2m', expireAfter: '72h' },
-    },
+    { ...small, arch: 'amd64', token: { source: 'existing-secret', secretName: 'gitlab-runner-amd64-token' } },
+    { ...small, arch: 'arm64', token: { source: 'existing-secret', secretName: 'gitlab-runner-arm64-token' } },
   ],
   metrics: false,
 };
