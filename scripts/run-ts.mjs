@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point fast: bundles it, with its libraries, into one file with esbuild, in
-// node_modules/.cache/runner-fleet/, reusing the bundle while none of its inputs changed, then runs it.
+// node_modules/.cache/runner-fleet/, reusing the bundle while none of its inputs changed, then runs it. The bundle
+// is keyed by the checkout's path (a copy of the repository may share node_modules through a link), and an input
+// counts as changed when its size or modification time differs at all, not only when it is newer (git archive and
+// tar restore old times).
 // ts-node takes ~4 s and tsx ~2 s per synth here; a cached bundle costs what loading the libraries costs.
 // usage: node scripts/run-ts.mjs <entry.ts> [args...]
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join, resolve } from 'node:path';
@@ -15,14 +19,22 @@ if (!entry) {
 }
 const root = resolve(import.meta.dirname ?? fileURLToPath(new URL('.', import.meta.url)), '..');
 const cache = join(root, 'node_modules', '.cache', 'runner-fleet');
-const bundle = join(cache, `${basename(entry, '.ts')}.cjs`);
+const checkout = createHash('sha256').update(root).digest('hex').slice(0, 12);
+const bundle = join(cache, `${basename(entry, '.ts')}-${checkout}.cjs`);
 const inputsFile = `${bundle}.inputs.json`;
+
+/** What identifies an input's content cheaply: its size and modification time. */
+function signature(input) {
+  const path = join(root, input);
+  if (!existsSync(path)) return null;
+  const stat = statSync(path);
+  return `${stat.size}:${stat.mtimeMs}`;
+}
 
 function fresh() {
   if (!existsSync(bundle) || !existsSync(inputsFile)) return false;
-  const built = statSync(bundle).mtimeMs;
   const inputs = JSON.parse(readFileSync(inputsFile, 'utf8'));
-  return inputs.every((input) => existsSync(join(root, input)) && statSync(join(root, input)).mtimeMs <= built);
+  return Object.entries(inputs).every(([input, recorded]) => signature(input) === recorded);
 }
 
 if (!fresh()) {
@@ -45,7 +57,7 @@ if (!fresh()) {
     define: { __dirname: '__entryDir' },
     logLevel: 'warning',
   });
-  writeFileSync(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
+  writeFileSync(inputsFile, JSON.stringify(Object.fromEntries(Object.keys(result.metafile.inputs).map((input) => [input, signature(input)]))));
 }
 process.argv = [process.argv[0], resolve(root, entry), ...args];
 createRequire(join(root, 'package.json'))(bundle);

@@ -1,0 +1,54 @@
+/**
+ * The synth as people run it: `node scripts/run-ts.mjs main.ts` (what `npm run synth` and `cdk8s synth` run), in a
+ * throwaway copy of this repository, so a broken definition can be tried without touching this checkout.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createScratchRepo, type ScratchRepo } from './lib/review/scratch-repo';
+
+function digest(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out[relative(root, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
+    }
+  };
+  for (const top of ['dist', 'clusters', 'bootstrap']) walk(join(root, top));
+  return out;
+}
+
+const synth = (dir: string) => spawnSync(process.execPath, ['scripts/run-ts.mjs', 'main.ts'], { cwd: dir, encoding: 'utf8' });
+
+let repo: ScratchRepo;
+beforeAll(() => {
+  repo = createScratchRepo(join(__dirname));
+});
+afterAll(() => repo.remove());
+
+test('on the committed sources, the synth succeeds and changes no committed file', () => {
+  const before = digest(repo.dir);
+  const result = synth(repo.dir);
+  expect(result.stderr).toBe('');
+  expect(result.stdout).toMatch(/^rendered \d+ clusters into \d+ files: 0 written, 0 removed, \d+ unchanged\n$/);
+  expect(result.status).toBe(0);
+  expect(digest(repo.dir)).toEqual(before);
+});
+
+test('a broken definition exits 1, names the cluster, field, value and what is allowed, and writes nothing', () => {
+  const before = digest(repo.dir);
+  repo.edit('definitions/staging.ts', "concurrent: 4,", 'concurrent: 0,');
+  repo.edit('definitions/production.ts', "region: 'eu-central-1',", "region: 'eu-central',");
+  const result = synth(repo.dir);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('synth failed; nothing was written.');
+  expect(result.stderr).toContain('cluster definition "staging" is invalid:');
+  expect(result.stderr).toContain('runners[0].concurrent: must be a whole number from 1 to 500, got 0');
+  expect(result.stderr).toContain('runners[1].concurrent: must be a whole number from 1 to 500, got 0');
+  expect(result.stderr).toContain('cluster definition "production" is invalid:\n  - region: must be an AWS region such as eu-west-1 or us-east-2, got "eu-central"');
+  expect(result.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/); // a message, not a stack trace
+  expect(digest(repo.dir)).toEqual(before);
+});
