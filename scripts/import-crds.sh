@@ -14,7 +14,7 @@ scripts/upstream-crds.sh | while read -r crd; do
 done
 rm -rf imports && mkdir imports
 for f in "$tmp"/*.yaml; do
-  npx cdk8s import "$f" --language typescript --output imports >/dev/null
+  npx cdk8s import "$f" --language typescript --output imports --no-save >/dev/null
 done
 # The Kubernetes core types come from cdk8s-plus-33's bundled k8s module; nothing else is imported.
 ls imports
