@@ -1,4 +1,5 @@
 import { parseDuration } from '../lib/duration';
+import { MANAGER_NODE_MARGIN_SECONDS } from '../lib/resolve';
 import { render, twoArchCluster, TOKEN_FROM_EXISTING_SECRET } from './testing';
 
 const rendered = render(twoArchCluster());
@@ -88,6 +89,9 @@ test('the managers get an on-demand pool of their architectures, tainted for man
   expect(requirements['kubernetes.io/arch In'].values).toEqual(['amd64', 'arm64']);
   expect(requirements['karpenter.sh/capacity-type In'].values).toEqual(['on-demand']);
   expect(pool.spec.template.spec.taints).toEqual([{ key: 'gitlab-runner-fleet/runner-manager', value: 'true', effect: 'NoSchedule' }]);
+  // Longer than the longest drain, so evictions go through the PodDisruptionBudget before Karpenter's deadline
+  // deletes what is left.
   const longestDrain = Math.max(...rendered.cluster.runners.map((r) => r.drainSeconds));
-  expect(parseDuration(pool.spec.template.spec.terminationGracePeriod)).toBe(longestDrain);
+  expect(parseDuration(pool.spec.template.spec.terminationGracePeriod)).toBe(longestDrain + MANAGER_NODE_MARGIN_SECONDS);
+  expect(MANAGER_NODE_MARGIN_SECONDS).toBeGreaterThanOrEqual(600);
 });

@@ -34,6 +34,9 @@ describe.each(['amd64', 'arm64'] as const)('the %s runner manager', (arch) => {
       },
     ]);
     expect(pod.tolerations).toEqual([{ key: 'gitlab-runner-fleet/runner-manager', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
+    expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: deployment.spec.selector.matchLabels } },
+    ]);
   });
 
   test('drains on SIGQUIT through its preStop hook and may take as long as its longest job', () => {

@@ -159,18 +159,18 @@ export class RunnerManagerChart extends FleetChart {
                   ],
                 },
               },
+              // Never two managers of a runner on one node: a node's drain or loss takes at most one of them.
+              podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [
+                  { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } },
+                ],
+              },
             },
             tolerations: [{ key: FLEET_KEYS.managerTaint, operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
             topologySpreadConstraints: [
               {
                 maxSkew: 1,
                 topologyKey: 'topology.kubernetes.io/zone',
-                whenUnsatisfiable: 'ScheduleAnyway',
-                labelSelector: { matchLabels: selector },
-              },
-              {
-                maxSkew: 1,
-                topologyKey: 'kubernetes.io/hostname',
                 whenUnsatisfiable: 'ScheduleAnyway',
                 labelSelector: { matchLabels: selector },
               },

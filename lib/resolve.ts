@@ -46,6 +46,13 @@ const DEFAULT_JOB_MAXIMUM: JobResources = { cpu: '4', memory: '8Gi', ephemeralSt
 /** Extra time a manager gets after its longest job, to upload artifacts and clean up the job pod. */
 export const DRAIN_MARGIN_SECONDS = 300;
 
+/**
+ * Extra time a manager node waits beyond the longest drain. Karpenter deletes a pod, bypassing its
+ * PodDisruptionBudget, at the node's deadline minus the pod's grace period: this margin leaves the evictions time to
+ * go through the budget, one manager at a time, before that.
+ */
+export const MANAGER_NODE_MARGIN_SECONDS = 900;
+
 export interface ResolvedJobPool {
   readonly name: string;
   readonly capacityTypes: readonly CapacityType[];
@@ -216,7 +223,11 @@ export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
       rootVolumeSize: definition.nodeClass?.rootVolumeSize ?? '100Gi',
       discoveryTag: { key: 'karpenter.sh/discovery', value: definition.name },
     },
-    managerPool: { name: 'gitlab-runner-managers', architectures, terminationGracePeriod: seconds(longestDrain) },
+    managerPool: {
+      name: 'gitlab-runner-managers',
+      architectures,
+      terminationGracePeriod: seconds(longestDrain + MANAGER_NODE_MARGIN_SECONDS),
+    },
     ...(definition.cache
       ? { cache: { bucket: definition.cache.bucket, region: definition.cache.region ?? definition.region } }
       : {}),

@@ -36,7 +36,7 @@ function main(): void {
   const repo = createScratchRepo(root);
   try {
     const base = repo.commit('base');
-    repo.edit('definitions/staging.ts', /cpuLimit: '32'/, "cpuLimit: '64'");
+    repo.edit('definitions/staging.ts', "{ ...small, arch: 'amd64',", "{ ...small, nodePool: { ...small.nodePool, cpuLimit: '64' }, arch: 'amd64',");
     repo.edit('definitions/staging.ts', "arch: 'amd64',", "arch: 'amd64',\n      name: 'build',");
     const head = repo.commit('raise a limit, rename a runner');
     timeCommand(repo.dir, ['--help']); // warm-up: builds the diff tool's own cached bundle

@@ -19,11 +19,13 @@ beforeAll(() => {
 });
 afterAll(() => repo?.remove());
 
-const STAGING_AMD64_CPU = /cpuLimit: '32'/; // the first runner of definitions/staging.ts is amd64
+// Raises the CPU limit of staging's amd64 pool only (both runners share the rest of their settings).
+const STAGING_AMD64 = "{ ...small, arch: 'amd64',";
+const STAGING_AMD64_CPU_64 = "{ ...small, nodePool: { ...small.nodePool, cpuLimit: '64' }, arch: 'amd64',";
 
 describe('manifests diff on git history', () => {
   it('reports a definition change in the working tree as exactly that field, with its highlight', async () => {
-    repo.edit('definitions/staging.ts', STAGING_AMD64_CPU, "cpuLimit: '64'");
+    repo.edit('definitions/staging.ts', STAGING_AMD64, STAGING_AMD64_CPU_64);
     const review = await reviewRevisions(repo.dir, base);
     expect(review.head.label).toBe('working tree');
     expect(review.changes).toHaveLength(1);
