@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { fleet } from '../definitions';
+import { parseQuantity } from '../lib/quantity';
 import { checkJobGraph, expandVariables, jobInstances, parsePipeline, type RunnerTags } from './gitlab-ci/pipeline';
 
 const repo = join(__dirname, '..');
@@ -60,6 +61,29 @@ describe('.gitlab-ci.yml', () => {
   test('has a job graph that the fleet can run', () => {
     expect(fleetRunners.length).toBeGreaterThan(0);
     expect(checkJobGraph(doc, fleetRunners)).toEqual([]);
+  });
+
+  test('asks no runner that may pick a job up for more than its job maximum (KUBERNETES_* overrides)', () => {
+    const overrides = { CPU: 'cpu', MEMORY: 'memory', EPHEMERAL_STORAGE: 'ephemeralStorage' } as const;
+    const problems: string[] = [];
+    let checked = 0;
+    for (const instance of jobInstances(doc)) {
+      for (const cluster of fleet) {
+        for (const runner of cluster.runners.filter((r) => instance.tags.every((tag) => r.tags.includes(tag)))) {
+          for (const [variable, value] of Object.entries(instance.variables)) {
+            const match = /^KUBERNETES_(CPU|MEMORY|EPHEMERAL_STORAGE)_(REQUEST|LIMIT)$/.exec(variable);
+            if (!match) continue;
+            checked++;
+            const maximum = runner.jobMaximum[overrides[match[1] as keyof typeof overrides]];
+            if (parseQuantity(value) > parseQuantity(maximum)) {
+              problems.push(`${instance.name}: ${variable}=${value} exceeds ${cluster.name}/${runner.name}'s maximum ${maximum}`);
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
   });
 
   test('builds on both architectures, each on runners of its own arch', () => {
