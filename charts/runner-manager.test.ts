@@ -189,32 +189,8 @@ describe.each(['amd64', 'arm64'] as const)('the %s runner manager', (arch) => {
   });
 });
 
-test('a token from AWS Secrets Manager gets an ExternalSecret through the namespaced store', () => {
-  const externalSecret = rendered.get('ExternalSecret', 'gitlab-runner-amd64-token');
-  expect(externalSecret.apiVersion).toBe('external-secrets.io/v1');
-  expect(externalSecret.spec).toMatchObject({
-    secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
-    target: { name: 'gitlab-runner-amd64-token', creationPolicy: 'Owner' },
-    data: [{ secretKey: 'token', remoteRef: { key: 'ci/amd64', property: 'token' } }],
-  });
-  expect(rendered.get('SecretStore', 'aws-secrets-manager').spec.provider.aws).toEqual({ service: 'SecretsManager', region: 'eu-west-1' });
-});
-
-test('a token in an existing Secret renders only the reference to it', () => {
-  expect(rendered.all('ExternalSecret').map((e) => e.metadata.name)).toEqual(['gitlab-runner-amd64-token']);
-  const pod = rendered.get('Deployment', 'gitlab-runner-arm64').spec.template.spec;
-  expect(pod.volumes.find((v: any) => v.name === 'token').secret.secretName).toBe('runner-token');
-});
-
 test('no cache, no cache section; no Secrets Manager token, no SecretStore', () => {
   const plain = render({ name: 'plain', region: 'eu-west-1', runners: [{ arch: 'arm64', token: { source: 'existing-secret', secretName: 't' } }] });
   expect(plain.runnerConfig('gitlab-runner-arm64').runners[0].cache).toBeUndefined();
   expect(plain.all('SecretStore')).toEqual([]);
-});
-
-test('metrics off renders no PodMonitor; on, one PodMonitor selects every manager on the metrics port', () => {
-  expect(render(twoArchCluster({ metrics: false })).all('PodMonitor')).toEqual([]);
-  const monitor = rendered.get('PodMonitor', 'gitlab-runner');
-  expect(monitor.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'gitlab-runner' });
-  expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
 });

@@ -25,80 +25,83 @@ const HELPER_MEMORY_LIMIT = '1Gi';
 /** Service containers (a job's `services:`), sized small; jobs may raise them up to the build maximum. */
 const SERVICE_REQUESTS = { cpu: '100m', memory: '128Mi', ephemeralStorage: '1Gi' } as const;
 
+/** `[runners.kubernetes]`: keys and value formats exactly as GitLab Runner's Kubernetes executor documents them. */
 export interface KubernetesExecutorConfig {
-  namespace: string;
-  image: string;
-  privileged: boolean;
-  allow_privilege_escalation: boolean;
-  service_account: string;
-  automount_service_account_token: boolean;
-  pull_policy: string[];
-  poll_interval: number;
-  poll_timeout: number;
-  cpu_request: string;
-  cpu_limit: string;
-  memory_request: string;
-  memory_limit: string;
-  ephemeral_storage_request: string;
-  ephemeral_storage_limit: string;
-  cpu_request_overwrite_max_allowed: string;
-  cpu_limit_overwrite_max_allowed: string;
-  memory_request_overwrite_max_allowed: string;
-  memory_limit_overwrite_max_allowed: string;
-  ephemeral_storage_request_overwrite_max_allowed: string;
-  ephemeral_storage_limit_overwrite_max_allowed: string;
-  helper_cpu_request: string;
-  helper_memory_request: string;
-  helper_memory_limit: string;
-  helper_ephemeral_storage_request: string;
-  service_cpu_request: string;
-  service_memory_request: string;
-  service_memory_limit: string;
-  service_ephemeral_storage_request: string;
-  service_cpu_request_overwrite_max_allowed: string;
-  service_memory_request_overwrite_max_allowed: string;
-  service_memory_limit_overwrite_max_allowed: string;
-  print_pod_warning_events?: boolean;
-  namespace_per_job?: boolean;
-  node_selector: Record<string, string>;
-  node_tolerations: Record<string, string>;
-  pod_labels: Record<string, string>;
-  pod_annotations: Record<string, string>;
-  build_container_security_context: ContainerSecurityContext;
-  helper_container_security_context: ContainerSecurityContext;
-  service_container_security_context: ContainerSecurityContext;
+  readonly namespace: string;
+  readonly image: string;
+  readonly privileged: boolean;
+  readonly allow_privilege_escalation: boolean;
+  readonly service_account: string;
+  readonly automount_service_account_token: boolean;
+  readonly pull_policy: string[];
+  readonly poll_interval: number;
+  readonly poll_timeout: number;
+  readonly cpu_request: string;
+  readonly cpu_limit: string;
+  readonly memory_request: string;
+  readonly memory_limit: string;
+  readonly ephemeral_storage_request: string;
+  readonly ephemeral_storage_limit: string;
+  readonly cpu_request_overwrite_max_allowed: string;
+  readonly cpu_limit_overwrite_max_allowed: string;
+  readonly memory_request_overwrite_max_allowed: string;
+  readonly memory_limit_overwrite_max_allowed: string;
+  readonly ephemeral_storage_request_overwrite_max_allowed: string;
+  readonly ephemeral_storage_limit_overwrite_max_allowed: string;
+  readonly helper_cpu_request: string;
+  readonly helper_memory_request: string;
+  readonly helper_memory_limit: string;
+  readonly helper_ephemeral_storage_request: string;
+  readonly service_cpu_request: string;
+  readonly service_memory_request: string;
+  readonly service_memory_limit: string;
+  readonly service_ephemeral_storage_request: string;
+  readonly service_cpu_request_overwrite_max_allowed: string;
+  readonly service_memory_request_overwrite_max_allowed: string;
+  readonly service_memory_limit_overwrite_max_allowed: string;
+  readonly print_pod_warning_events?: boolean;
+  readonly namespace_per_job?: boolean;
+  readonly node_selector: Record<string, string>;
+  readonly node_tolerations: Record<string, string>;
+  readonly pod_labels: Record<string, string>;
+  readonly pod_annotations: Record<string, string>;
+  readonly build_container_security_context: ContainerSecurityContext;
+  readonly helper_container_security_context: ContainerSecurityContext;
+  readonly service_container_security_context: ContainerSecurityContext;
 }
 
 interface ContainerSecurityContext {
-  capabilities: { drop: string[]; add: string[] };
+  readonly capabilities: { readonly drop: readonly string[]; readonly add: readonly string[] };
 }
 
+/** One `[[runners]]` entry: one GitLab runner (its token is the placeholder until the entrypoint runs). */
 export interface RunnerSection {
-  name: string;
-  url: string;
-  token: string;
-  executor: 'kubernetes';
-  limit: number;
-  request_concurrency: number;
-  output_limit: number;
-  feature_flags: Record<string, boolean>;
-  cache?: {
-    Type: 's3';
-    Path: string;
-    Shared: boolean;
-    s3: { ServerAddress: string; BucketName: string; BucketLocation: string; AuthenticationType: 'iam' };
+  readonly name: string;
+  readonly url: string;
+  readonly token: string;
+  readonly executor: 'kubernetes';
+  readonly limit: number;
+  readonly request_concurrency: number;
+  readonly output_limit: number;
+  readonly feature_flags: Record<string, boolean>;
+  readonly cache?: {
+    readonly Type: 's3';
+    readonly Path: string;
+    readonly Shared: boolean;
+    readonly s3: { readonly ServerAddress: string; readonly BucketName: string; readonly BucketLocation: string; readonly AuthenticationType: 'iam' };
   };
-  kubernetes: KubernetesExecutorConfig;
+  readonly kubernetes: KubernetesExecutorConfig;
 }
 
+/** The whole config.toml of one manager process: global settings and its runners. */
 export interface RunnerConfig {
-  concurrent: number;
-  check_interval: number;
-  shutdown_timeout: number;
-  log_level: string;
-  log_format: 'json';
-  listen_address: string;
-  runners: RunnerSection[];
+  readonly concurrent: number;
+  readonly check_interval: number;
+  readonly shutdown_timeout: number;
+  readonly log_level: string;
+  readonly log_format: 'json';
+  readonly listen_address: string;
+  readonly runners: RunnerSection[];
 }
 
 /** Job pod capacity-type label value: what the pool may give a job. */
