@@ -25,13 +25,23 @@ export function reviewTrees(base: Revision, baseFiles: RenderedTree, head: Revis
   return { base, head, changes, highlights: findRisks({ changes, base: before, head: after }), warnings };
 }
 
+function attempt(work: () => unknown): void {
+  try {
+    work();
+  } catch {
+    // reported when it is done again
+  }
+}
+
 /** Renders `baseRef` and `headRef` (the working tree when undefined) from their own sources and reviews them. */
 export async function reviewRevisions(repo: string, baseRef: string, headRef?: string): Promise<ManifestReview> {
   const base = resolveRevision(repo, baseRef);
   const head = headRef === undefined ? WORKING_TREE : resolveRevision(repo, headRef);
   const [dependencyWarnings, [before, after]] = await Promise.all([
     Promise.all([base, head].map((revision) => dependencyWarning(repo, revision))),
-    renderRevisions(repo, [base, head]),
+    // Each render is parsed as soon as it is there, while the other may still be rendering: readObjects keeps what
+    // it parsed by text, so reviewTrees below parses only what this left (a failure is reported there, not here).
+    renderRevisions(repo, [base, head], { onRendered: (_, rendered) => void attempt(() => readObjects(rendered.files)) }),
   ]);
   const warnings = dependencyWarnings.filter((w): w is string => w !== undefined);
   for (const [revision, rendered] of [[base, before], [head, after]] as const) {
