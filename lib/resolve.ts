@@ -37,8 +37,8 @@ export const FLEET_KEYS = {
   runner: 'gitlab-runner-fleet/runner',
 } as const;
 
-/** The pinned EKS-optimized AMI release used when a cluster names none. */
-export const DEFAULT_AMI_ALIAS = 'al2023@v20260903';
+/** The pinned EKS-optimized AMI release used when a cluster names none (lib/versions.json). */
+export const DEFAULT_AMI_ALIAS = versions.amiAlias;
 
 const DEFAULT_JOB_DEFAULTS: JobResources = { cpu: '1', memory: '2Gi', ephemeralStorage: '10Gi' };
 const DEFAULT_JOB_MAXIMUM: JobResources = { cpu: '4', memory: '8Gi', ephemeralStorage: '50Gi' };
