@@ -1,6 +1,6 @@
 import { parseQuantity } from '../lib/quantity';
 import { POLL_TIMEOUT_SECONDS, TOKEN_PLACEHOLDER } from '../lib/runner-config';
-import { RUNNER_IMAGE } from './runner-manager';
+import { runnerImage } from './runner-manager';
 import { render, twoArchCluster } from './testing';
 
 const rendered = render(twoArchCluster({ cache: { bucket: 'ci-cache' } }));
@@ -68,7 +68,7 @@ describe.each(['amd64', 'arm64'] as const)('the %s runner manager', (arch) => {
   });
 
   test('runs a pinned image with explicit resources', () => {
-    expect(container.image).toBe(RUNNER_IMAGE);
+    expect(container.image).toBe(runnerImage());
     expect(container.image).toMatch(/:alpine-v\d+\.\d+\.\d+$/);
     expect(container.imagePullPolicy).toBe('IfNotPresent');
     expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);

@@ -12,12 +12,14 @@ import { FleetChart } from '../lib/render';
 import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/resolve';
 import { METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner-config';
 import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS } from '../lib/runner-entrypoint';
-import versions from '../lib/versions.json';
+import { platformVersions } from '../lib/bootstrap/versions';
 import { fleetLabels } from './labels';
 import { SECRET_STORE_NAME } from './secret-store';
 
-/** The manager image: pinned, Alpine flavour (has /bin/sh for the entrypoint and drain hook). */
-export const RUNNER_IMAGE = `registry.gitlab.com/gitlab-org/gitlab-runner:alpine-v${versions.gitlabRunner}`;
+/** The manager image: the pinned release, Alpine flavour (has /bin/sh for the entrypoint and drain hook). */
+export function runnerImage(): string {
+  return `registry.gitlab.com/gitlab-org/gitlab-runner:alpine-v${platformVersions().gitlabRunner}`;
+}
 
 /**
  * The manager runs as a high, image-independent user and group (above any node's users): everything it writes is
@@ -178,7 +180,7 @@ export class RunnerManagerChart extends FleetChart {
             containers: [
               {
                 name: 'gitlab-runner',
-                image: RUNNER_IMAGE,
+                image: runnerImage(),
                 imagePullPolicy: 'IfNotPresent',
                 command: ['/bin/sh', `${MANAGER_PATHS.template}/entrypoint.sh`],
                 env: [{ name: 'HOME', value: MANAGER_PATHS.home }],

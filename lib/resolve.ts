@@ -12,6 +12,7 @@ import type {
   JobResources,
   RunnerDefinition,
 } from './definition';
+import { platformVersions } from './bootstrap/versions';
 import { parseDuration } from './duration';
 import { checkConsistency } from './consistency';
 import { checkShape, type DefinitionProblem } from './schema';
@@ -37,8 +38,6 @@ export const FLEET_KEYS = {
   runner: 'gitlab-runner-fleet/runner',
 } as const;
 
-/** The pinned EKS-optimized AMI release used when a cluster names none (lib/versions.json). */
-export const DEFAULT_AMI_ALIAS = versions.amiAlias;
 
 const DEFAULT_JOB_DEFAULTS: JobResources = { cpu: '1', memory: '2Gi', ephemeralStorage: '10Gi' };
 const DEFAULT_JOB_MAXIMUM: JobResources = { cpu: '4', memory: '8Gi', ephemeralStorage: '50Gi' };
@@ -218,7 +217,8 @@ export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
     runners,
     nodeClass: {
       name: 'gitlab-ci',
-      amiAlias: definition.nodeClass?.amiAlias ?? DEFAULT_AMI_ALIAS,
+      // The pinned release in lib/versions.json, checked like every pin.
+      amiAlias: definition.nodeClass?.amiAlias ?? platformVersions().amiAlias,
       nodeRole: definition.nodeClass?.nodeRole ?? `KarpenterNodeRole-${definition.name}`,
       rootVolumeSize: definition.nodeClass?.rootVolumeSize ?? '100Gi',
       discoveryTag: { key: 'karpenter.sh/discovery', value: definition.name },

@@ -18,6 +18,9 @@ import { isQuantity } from './quantity';
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
+/** An EKS-optimized AMI alias pinned to a release: never `@latest`. */
+export const PINNED_AMI_ALIAS = /^(al2023@v[0-9]{8}|bottlerocket@v[0-9]+\.[0-9]+\.[0-9]+)$/;
+
 function oneOf(values: readonly string[]): string {
   return values.map((v) => `"${v}"`).join(', ');
 }
@@ -177,7 +180,7 @@ export const clusterDefinitionSchema = strictObject({
   runners: z.array(runner, { error: 'must be a list of runners' }).min(1, { error: 'must list at least one runner' }).readonly(),
   nodeClass: strictObject({
     amiAlias: text('an AMI alias')
-      .regex(/^(al2023@v[0-9]{8}|bottlerocket@v[0-9]+\.[0-9]+\.[0-9]+)$/, {
+      .regex(PINNED_AMI_ALIAS, {
         error: 'must be a pinned EKS AMI alias such as al2023@v20251117 or bottlerocket@v1.50.0 (never @latest)',
       })
       .optional(),

@@ -10,7 +10,16 @@ describe('the platform version pins', () => {
       externalSecretsChart: versions.externalSecrets.chart,
       eksctl: versions.eksctl,
       flux: versions.flux.distribution,
+      gitlabRunner: versions.gitlabRunner,
+      amiAlias: versions.amiAlias,
     });
+  });
+
+  test('reject an unpinned gitlab-runner release and an AMI alias on @latest', () => {
+    expect(() => checkPlatformVersions({ ...pins, gitlabRunner: '19' })).toThrow(/gitlabRunner: must be an exact version .* got "19"/);
+    expect(() => checkPlatformVersions({ ...pins, amiAlias: 'al2023@latest' })).toThrow(
+      /amiAlias: must be a pinned EKS AMI alias such as al2023@v20251117 \(never @latest\), got "al2023@latest"/,
+    );
   });
 
   test.each([

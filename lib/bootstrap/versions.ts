@@ -5,6 +5,7 @@
  * written for fails with a message naming the key, the value and what is allowed.
  */
 import { UserInputError } from '../errors';
+import { PINNED_AMI_ALIAS } from '../schema';
 import versionsJson from '../versions.json';
 
 /**
@@ -28,6 +29,10 @@ export interface PlatformVersions {
   readonly eksctl: string;
   /** Flux distribution the runbook bootstraps. */
   readonly flux: string;
+  /** gitlab-runner release of the manager image. */
+  readonly gitlabRunner: string;
+  /** EKS AMI alias of clusters that name none. */
+  readonly amiAlias: string;
 }
 
 /** A version pin that cannot be rendered. */
@@ -54,6 +59,8 @@ export function checkPlatformVersions(raw: unknown): PlatformVersions {
     externalSecrets?: { chart?: unknown };
     eksctl?: unknown;
     flux?: { distribution?: unknown };
+    gitlabRunner?: unknown;
+    amiAlias?: unknown;
   };
   const problems: string[] = [];
   const karpenter = exact('karpenter', v.karpenter, problems);
@@ -76,12 +83,18 @@ export function checkPlatformVersions(raw: unknown): PlatformVersions {
   }
   exact('eksctl', v.eksctl, problems);
   exact('flux.distribution', v.flux?.distribution, problems);
+  exact('gitlabRunner', v.gitlabRunner, problems);
+  if (typeof v.amiAlias !== 'string' || !PINNED_AMI_ALIAS.test(v.amiAlias)) {
+    problems.push(`amiAlias: must be a pinned EKS AMI alias such as al2023@v20251117 (never @latest), got ${JSON.stringify(v.amiAlias)}`);
+  }
   if (problems.length) throw new VersionPinError(problems);
   return {
     karpenter: v.karpenter as string,
     externalSecretsChart: v.externalSecrets!.chart as string,
     eksctl: v.eksctl as string,
     flux: v.flux!.distribution as string,
+    gitlabRunner: v.gitlabRunner as string,
+    amiAlias: v.amiAlias as string,
   };
 }
 
