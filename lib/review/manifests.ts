@@ -66,6 +66,11 @@ function asFile(path: string, body: unknown): ReviewObject {
 function parseYamlStream(path: string, content: string): readonly unknown[] {
   const cached = parsedYaml.get(content);
   if (cached) return cached;
+  const stored = parsedStore?.get(content);
+  if (stored) {
+    parsedYaml.set(content, stored);
+    return stored;
+  }
   const documents = parseAllDocuments(content);
   if (!Array.isArray(documents)) throw new UnreadableFileError(path, 'not a YAML stream');
   const bodies = documents.map((document) => {
@@ -74,10 +79,29 @@ function parseYamlStream(path: string, content: string): readonly unknown[] {
   });
   if (parsedYaml.size > 5000) parsedYaml.clear();
   parsedYaml.set(content, bodies);
+  parsedStore?.set(content, bodies);
   return bodies;
 }
 
 const parsedYaml = new Map<string, readonly unknown[]>();
+
+/** Forgets the texts parsed in this process (for tests of the store). */
+export function forgetParsedTexts(): void {
+  parsedYaml.clear();
+}
+
+/** Where documents parsed in earlier runs are found and new ones kept (parse-cache.ts); none unless set. */
+export interface ParsedStore {
+  get(text: string): readonly unknown[] | undefined;
+  set(text: string, documents: readonly unknown[]): void;
+}
+
+let parsedStore: ParsedStore | undefined;
+
+/** Sets (or, with undefined, clears) the store readObjects consults before parsing a YAML text. */
+export function useParsedStore(store: ParsedStore | undefined): void {
+  parsedStore = store;
+}
 
 /** Every object of a revision's generated files, in path order. */
 export function readObjects(files: ReadonlyMap<string, string>): ReviewObject[] {

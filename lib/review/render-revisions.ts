@@ -12,12 +12,11 @@
  * any way (exit code, exception, process.exit, a crash) is rendered again alone in a child of its own, as
  * `node bundle` would run it, so that its error output is exactly its own.
  *
- * A commit's render never changes for given dependencies: it is cached under node_modules/.cache/manifests-diff,
- * keyed by the commit, a hash of the installed node_modules' lockfile and the Node version. The working tree is
- * always rendered. MANIFESTS_DIFF_CACHE=off turns the cache off.
+ * A commit's render never changes for given dependencies: it is cached under node_modules/.cache/manifests-diff/
+ * renders, keyed by the commit, a digest of the installed node_modules' lockfile and the Node version (see
+ * cache.ts). The working tree is always rendered. MANIFESTS_DIFF_CACHE=off turns the cache off.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   accessSync,
   constants,
@@ -26,17 +25,16 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   statfsSync,
   statSync,
   symlinkSync,
-  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { cacheLocation, cacheWanted, digest, writeCacheFile, type CacheLocation } from './cache';
 import { exportRevision, GENERATED_TREES, ReviewError, type Revision } from './revisions';
 
 /** A revision's generated files: repository-relative path → content. */
@@ -245,7 +243,7 @@ function scratchRoot(): string {
 
 /** Bump when what a render yields changes (files read back, their filtering): older cache entries are then unused. */
 const RENDER_CACHE_FORMAT = 1;
-/** Cache entries kept; older ones are removed. An entry is about half a megabyte for the two example clusters. */
+/** Cache entries kept; older ones are removed. An entry is about 130 kB for the two example clusters. */
 const RENDER_CACHE_ENTRIES = 40;
 
 interface CacheEntry {
@@ -255,25 +253,22 @@ interface CacheEntry {
   readonly files: ReadonlyArray<readonly [string, string]>;
 }
 
-/** Renders of commits, by commit and installed dependencies, under node_modules/.cache/manifests-diff. */
+/** Renders of commits, by commit and installed dependencies, under node_modules/.cache/manifests-diff/renders. */
 export class RenderCache {
-  private constructor(
-    readonly dir: string,
-    private readonly dependencies: string,
-  ) {}
+  private constructor(private readonly location: CacheLocation) {}
 
-  /** The cache of `repo`'s node_modules; undefined when it has no node_modules lockfile to key renders by. */
+  /** The cache of `repo`'s node_modules; undefined when it has no lockfile to key renders by. */
   static of(repo: string): RenderCache | undefined {
-    const modules = join(repo, 'node_modules');
-    const lockfile = [join(modules, '.package-lock.json'), join(repo, 'package-lock.json')].find((file) => existsSync(file));
-    if (!lockfile) return undefined;
-    const dependencies = createHash('sha256').update(readFileSync(lockfile)).digest('hex');
-    return new RenderCache(join(modules, '.cache', 'manifests-diff'), dependencies);
+    const location = cacheLocation(repo);
+    return location && new RenderCache(location);
+  }
+
+  private get dir(): string {
+    return join(this.location.dir, 'renders');
   }
 
   private file(commit: string): string {
-    const key = createHash('sha256').update([RENDER_CACHE_FORMAT, commit, this.dependencies, process.version].join('\0')).digest('hex');
-    return join(this.dir, `${key.slice(0, 32)}.json`);
+    return join(this.dir, `${digest(String(RENDER_CACHE_FORMAT), commit, this.location.dependencies, process.version)}.json`);
   }
 
   get(commit: string): RenderedRevision | undefined {
@@ -287,37 +282,24 @@ export class RenderCache {
     return { files: new Map(entry.files), hasRenderer: entry.hasRenderer, via: 'cache' };
   }
 
-  /** Stores a render; a cache that cannot be written is no error (the next run renders again). */
   set(commit: string, rendered: RenderedRevision): void {
     const entry: CacheEntry = { format: RENDER_CACHE_FORMAT, commit, hasRenderer: rendered.hasRenderer, files: [...rendered.files] };
-    const file = this.file(commit);
-    const temporary = `${file}.${process.pid}.tmp`;
+    writeCacheFile(this.file(commit), JSON.stringify(entry));
     try {
-      mkdirSync(this.dir, { recursive: true });
-      writeFileSync(temporary, JSON.stringify(entry));
-      renameSync(temporary, file);
-      this.prune();
+      const entries = readdirSync(this.dir)
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => ({ path: join(this.dir, name), time: statSync(join(this.dir, name)).mtimeMs }))
+        .sort((a, b) => b.time - a.time);
+      for (const old of entries.slice(RENDER_CACHE_ENTRIES)) rmSync(old.path, { force: true });
     } catch {
-      rmSync(temporary, { force: true });
+      // pruning is best effort
     }
   }
-
-  private prune(): void {
-    const entries = readdirSync(this.dir)
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => ({ path: join(this.dir, name), time: statSync(join(this.dir, name)).mtimeMs }))
-      .sort((a, b) => b.time - a.time);
-    for (const old of entries.slice(RENDER_CACHE_ENTRIES)) unlinkSync(old.path);
-  }
-}
-
-function cacheWanted(options: RenderOptions): boolean {
-  return options.cache ?? !/^(off|0|false|no)$/i.test(process.env.MANIFESTS_DIFF_CACHE ?? '');
 }
 
 /** Renders each revision of `repo` from its own sources; results come back in the order given. */
 export async function renderRevisions(repo: string, revisions: readonly Revision[], options: RenderOptions = {}): Promise<RenderedRevision[]> {
-  const cache = cacheWanted(options) ? RenderCache.of(repo) : undefined;
+  const cache = cacheWanted(options.cache) ? RenderCache.of(repo) : undefined;
   const results = revisions.map((revision) => (revision.commit && cache ? cache.get(revision.commit) : undefined));
   // A commit given twice is rendered once.
   const first = revisions.map((revision, i) => (revision.commit ? revisions.findIndex((other) => other.commit === revision.commit) : i));

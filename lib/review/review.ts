@@ -2,8 +2,10 @@
  * A review of what changes on the clusters between two revisions: the object changes, the risk highlights,
  * and warnings about the comparison itself.
  */
-import { readObjects } from './manifests';
+import { cacheWanted } from './cache';
+import { readObjects, useParsedStore } from './manifests';
 import { compareObjects, type ObjectChange } from './object-diff';
+import { ParseCache } from './parse-cache';
 import { renderRevisions, type RenderedTree } from './render-revisions';
 import { dependencyWarning, resolveRevision, WORKING_TREE, type Revision } from './revisions';
 import { findRisks } from './risks';
@@ -33,10 +35,25 @@ function attempt(work: () => unknown): void {
   }
 }
 
-/** Renders `baseRef` and `headRef` (the working tree when undefined) from their own sources and reviews them. */
+/**
+ * Renders `baseRef` and `headRef` (the working tree when undefined) from their own sources and reviews them. The
+ * renders of commits and the parsed generated files are cached between runs (see cache.ts).
+ */
 export async function reviewRevisions(repo: string, baseRef: string, headRef?: string): Promise<ManifestReview> {
   const base = resolveRevision(repo, baseRef);
   const head = headRef === undefined ? WORKING_TREE : resolveRevision(repo, headRef);
+  const parsed = cacheWanted() ? ParseCache.of(repo) : undefined;
+  useParsedStore(parsed);
+  try {
+    const review = await renderAndReview(repo, base, head);
+    parsed?.save();
+    return review;
+  } finally {
+    useParsedStore(undefined);
+  }
+}
+
+async function renderAndReview(repo: string, base: Revision, head: Revision): Promise<ManifestReview> {
   const [dependencyWarnings, [before, after]] = await Promise.all([
     Promise.all([base, head].map((revision) => dependencyWarning(repo, revision))),
     // Each render is parsed as soon as it is there, while the other may still be rendering: readObjects keeps what
