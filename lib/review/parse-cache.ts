@@ -4,15 +4,15 @@
  * cache folder (see cache.ts), only when they are plain JSON data, so that reading them back gives exactly what
  * parsing would.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cacheLocation, digest, writeCacheFile } from './cache';
 import { isMapping } from './values';
 
 /** Bump when what parsing yields changes. */
 const PARSE_CACHE_FORMAT = 1;
-/** Distinct texts kept: those of the last run first, then the most recent others. */
-const PARSE_CACHE_ENTRIES = 2000;
+/** Distinct texts kept (about 1 MB, which every run reads): those of the last run first, then the most recent others. */
+const PARSE_CACHE_ENTRIES = 500;
 
 type Documents = readonly unknown[];
 
@@ -83,5 +83,15 @@ export class ParseCache {
     const stored: StoredFile = { format: PARSE_CACHE_FORMAT, entries };
     writeCacheFile(this.file, JSON.stringify(stored));
     this.added = false;
+    // The files of other installed dependencies, once a day has passed without them.
+    try {
+      const dir = dirname(this.file);
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (/^parsed-.*\.json$/.test(name) && path !== this.file && Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { force: true });
+      }
+    } catch {
+      // best effort
+    }
   }
 }
