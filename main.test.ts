@@ -3,23 +3,11 @@
  * throwaway copy of this repository, so a broken definition can be tried without touching this checkout.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { createScratchRepo, type ScratchRepo } from './lib/review/scratch-repo';
+import { treeDigest } from './lib/testing';
 
-function digest(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else out[relative(root, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-    }
-  };
-  for (const top of ['dist', 'clusters', 'bootstrap']) walk(join(root, top));
-  return out;
-}
+const digest = (root: string) => treeDigest(root, ['dist', 'clusters', 'bootstrap']);
 
 const synth = (dir: string) => spawnSync(process.execPath, ['scripts/run-ts.mjs', 'main.ts'], { cwd: dir, encoding: 'utf8' });
 

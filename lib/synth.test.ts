@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { clusterFileRenderers, composeCluster } from '../charts';
 import { twoArchCluster } from '../charts/testing';
 import { definitions } from '../definitions/clusters';
@@ -10,21 +9,9 @@ import { fleet } from '../definitions';
 import type { ClusterDefinition } from './definition';
 import { isGenerated } from './output';
 import { renderFleet, runSynth } from './synth';
+import { treeDigest } from './testing';
 
 const repoRoot = join(__dirname, '..');
-
-function treeDigest(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else out[relative(root, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-    }
-  };
-  walk(root);
-  return out;
-}
 
 function quietly<T>(run: () => T): { result: T; stderr: string; stdout: string } {
   const errors: string[] = [];

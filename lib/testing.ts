@@ -1,4 +1,7 @@
-/** Test helpers for definitions. Imported by tests only. */
+/** Test helpers for definitions and rendered trees. Imported by tests only. */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { ClusterDefinition, RunnerDefinition } from './definition';
 import { DefinitionError, resolveCluster } from './resolve';
 
@@ -21,3 +24,17 @@ export function problemsOf(definition: unknown): string[] {
 }
 
 export { token as TEST_TOKEN };
+
+/** The SHA-256 of every file under `root` (or under the given folders of it), by path relative to `root`. */
+export function treeDigest(root: string, folders: readonly string[] = ['.']): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out[relative(root, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
+    }
+  };
+  for (const folder of folders) if (existsSync(join(root, folder))) walk(join(root, folder));
+  return out;
+}
