@@ -65,7 +65,7 @@ test('a Secret object or anything that looks like a token is caught', () => {
   const problems = findRenderProblems(cluster, [...files, leaked]);
   expect(problems).toEqual([
     expect.stringContaining('Secret.leak.yaml is a Secret'),
-    expect.stringContaining('Secret.leak.yaml contains something that looks like a runner token'),
+    expect.stringContaining('Secret.leak.yaml contains something that looks like a GitLab token (glrt-AAA…)'),
   ]);
 });
 
@@ -79,4 +79,16 @@ test('a manager that could land on the other architecture is caught', () => {
     }),
   );
   expect(problems).toEqual(['cluster "test", runner "arm64": Deployment gitlab-runner-arm64 is not pinned to kubernetes.io/arch=arm64']);
+});
+
+test('any token shape in rendered output is caught, wherever it hides (here a personal access token in the GitLab URL)', () => {
+  const token = ['glpat', 'abcdefghij0123456789'].join('-');
+  const problems = findRenderProblems(
+    cluster,
+    tampered('ConfigMap', 'gitlab-runner-amd64', (configMap) => {
+      configMap.data['config.template.toml'] = configMap.data['config.template.toml'].replace('https://gitlab.com', `https://${token}.example.com`);
+    }),
+  );
+  expect(problems).toEqual([expect.stringMatching(/ConfigMap\.gitlab-runner-amd64\.yaml contains something that looks like a GitLab token \(glpat-ab…\)$/)]);
+  expect(problems.join('\n')).not.toContain(token);
 });

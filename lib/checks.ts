@@ -5,6 +5,7 @@
  */
 import TOML from '@iarna/toml';
 import { UserInputError } from './errors';
+import { findTokens, redact } from './tokens';
 import type { ManifestObject, RenderedFile } from './render';
 import type { ResolvedCluster } from './resolve';
 
@@ -191,7 +192,9 @@ export function findRenderProblems(cluster: ResolvedCluster, files: readonly Ren
   }
 
   for (const file of files) {
-    if (/glrt-[A-Za-z0-9_-]{8,}/.test(file.content)) problems.push(`${where}: ${file.path} contains something that looks like a runner token`);
+    for (const { name, match } of findTokens(file.content)) {
+      problems.push(`${where}: ${file.path} contains something that looks like a ${name} (${redact(match)})`);
+    }
   }
   return problems;
 }

@@ -2,6 +2,7 @@
  * `npm run -s diff -- [--format text|markdown] <base-ref> [<head-ref>]`: the rendered-manifest diff between two
  * revisions (head defaults to the working tree). Exit status: 0 nothing changed, 1 something changed, 2 error.
  */
+import { redactTokens } from '../tokens';
 import { markdownReport } from './report-markdown';
 import { textReport } from './report-text';
 import { reviewRevisions, type ManifestReview } from './review';
@@ -66,7 +67,8 @@ export async function diffCommand(args: readonly string[], cwd: string, options:
   try {
     const review = await reviewRevisions(repositoryRoot(cwd), parsed.base, parsed.head);
     const stderr = review.changes.length ? '' : review.warnings.map((w) => `warning: ${w}\n`).join('');
-    return { code: review.changes.length ? 1 : 0, stdout: formatReview(review, parsed.format, options.color), stderr };
+    // Whatever the report quotes (values, hunks, added objects), a token in it is shown redacted.
+    return { code: review.changes.length ? 1 : 0, stdout: redactTokens(formatReview(review, parsed.format, options.color)), stderr };
   } catch (error) {
     const known = error instanceof Error && (error.name === 'ReviewError' || error.name === 'UnreadableFileError');
     const message = known ? (error as Error).message : `unexpected failure (a bug in the diff tool):\n${(error as Error).stack ?? String(error)}`;
