@@ -25,3 +25,24 @@ describe('changeLines', () => {
     ]);
   });
 });
+
+describe('long and opaque values', () => {
+  const subject = (version: string) => `^https://github\\.com/aws/karpenter-provider-aws/\\.github/workflows/release\\.yaml@refs/tags/v${version}$`;
+
+  it('shows where two long values differ instead of cutting the change off', () => {
+    const [line] = changeLines({ type: 'changed', path: [{ key: 'subject' }], from: subject('1.14.3'), to: subject('1.14.4') });
+    const [before, after] = line.text.slice('subject: '.length).split(' → ');
+    expect(before).not.toBe(after);
+    expect(before).toMatch(/v1\.14\.3\$"$/);
+    expect(after).toMatch(/v1\.14\.4\$"$/);
+    expect(before.startsWith('…')).toBe(true);
+  });
+
+  it('shortens a config checksum to its first 12 characters', () => {
+    const from = 'a'.repeat(64);
+    const to = 'b'.repeat(64);
+    expect(changeLines({ type: 'changed', path: [{ key: 'annotations' }, { key: 'checksum/config' }], from, to })[0].text).toBe(
+      `annotations["checksum/config"]: ${'a'.repeat(12)}… → ${'b'.repeat(12)}…`,
+    );
+  });
+});

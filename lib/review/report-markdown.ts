@@ -4,7 +4,7 @@
  * YAML).
  */
 import { stringify } from 'yaml';
-import { changeLines } from './format-change';
+import { changeLines, formatChangedValues } from './format-change';
 import { describeObject } from './manifests';
 import { formatPath } from './paths';
 import type { ObjectChange } from './object-diff';
@@ -30,9 +30,10 @@ function detailLines(change: ObjectChange): string[] {
   if (change.moved) out.push(`# moved: ${change.moved.from} → ${change.moved.to}`);
   for (const field of change.fields) {
     const [first] = changeLines(field);
-    if (field.type === 'changed' && first.text.endsWith(` → ${formatValue(field.to, 100)}`)) {
+    const shown = field.type === 'changed' ? formatChangedValues(formatPath(field.path) || '(document)', field.from, field.to) : undefined;
+    if (field.type === 'changed' && shown && first.text.endsWith(` → ${shown[1]}`)) {
       const path = first.text.slice(0, first.text.indexOf(': '));
-      out.push(`- ${path}: ${formatValue(field.from, 100)}`, `+ ${path}: ${formatValue(field.to, 100)}`);
+      out.push(`- ${path}: ${shown[0]}`, `+ ${path}: ${shown[1]}`);
     } else if (field.type === 'changed' && Array.isArray(field.from) && Array.isArray(field.to)) {
       // A long list of scalars: one line per element added or removed.
       const path = formatPath(field.path);
