@@ -92,3 +92,18 @@ test('any token shape in rendered output is caught, wherever it hides (here a pe
   expect(problems).toEqual([expect.stringMatching(/ConfigMap\.gitlab-runner-amd64\.yaml contains something that looks like a GitLab token \(glpat-ab…\)$/)]);
   expect(problems.join('\n')).not.toContain(token);
 });
+
+test('a runner that would run jobs privileged, or let them escalate, is caught', () => {
+  const problems = findRenderProblems(
+    cluster,
+    tampered('ConfigMap', 'gitlab-runner-arm64', (configMap) => {
+      configMap.data['config.template.toml'] = configMap.data['config.template.toml']
+        .replace('privileged = false', 'privileged = true')
+        .replace('allow_privilege_escalation = false', 'allow_privilege_escalation = true');
+    }),
+  );
+  expect(problems).toEqual([
+    'cluster "test", runner "arm64": runners.kubernetes.privileged must be false (jobs never run privileged), got true',
+    'cluster "test", runner "arm64": runners.kubernetes.allow_privilege_escalation must be false (jobs never run privileged), got true',
+  ]);
+});

@@ -130,9 +130,24 @@ export function findRenderProblems(cluster: ResolvedCluster, files: readonly Ren
       continue;
     }
     const config = TOML.parse(template) as unknown as {
-      runners: Array<{ kubernetes: { node_selector: Record<string, string>; node_tolerations: Record<string, string>; service_account: string; namespace: string } }>;
+      runners: Array<{
+        kubernetes: {
+          node_selector: Record<string, string>;
+          node_tolerations: Record<string, string>;
+          service_account: string;
+          namespace: string;
+          privileged?: boolean;
+          allow_privilege_escalation?: boolean;
+        };
+      }>;
     };
     const executor = config.runners[0].kubernetes;
+    // Jobs are never privileged: the job namespace enforces Pod Security "baseline", which would reject the pods.
+    for (const key of ['privileged', 'allow_privilege_escalation'] as const) {
+      if (executor[key] !== false) {
+        problems.push(`${at}: runners.kubernetes.${key} must be false (jobs never run privileged), got ${JSON.stringify(executor[key])}`);
+      }
+    }
     const matching = pools
       .filter((pool) => poolSatisfies(pool, executor.node_selector, runnerTolerations(executor.node_tolerations)))
       .map((pool) => pool.metadata.name);
