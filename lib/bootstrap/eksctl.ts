@@ -210,7 +210,7 @@ export function clusterConfig(cluster: ResolvedCluster): Record<string, unknown>
 export function renderEksctlConfig(cluster: ResolvedCluster): RenderedFile[] {
   const header = [
     `# Generated from definitions/${cluster.name}.ts by \`npm run synth\`; do not edit.`,
-    '# Create the cluster (after the Karpenter prerequisites stack, see docs/bootstrap-runbook.md):',
+    '# Create the cluster (after the Karpenter prerequisites stack, see "Bootstrap runbook" in README.md):',
     `#   AWS_ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text) envsubst '$AWS_ACCOUNT_ID' \\`,
     `#     < bootstrap/clusters/${cluster.name}/eksctl.yaml | eksctl create cluster -f -`,
     '',
