@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GitLab job manifests:diff (merge requests): the rendered-manifest diff between the merge
 # request's base and HEAD, as manifests-diff.md, and a summary as manifests-summary.md; both are
-# artifacts exposed in the merge request, and the summary is printed in the job log.
+# artifacts exposed in the merge request, posted as one merge-request note when MANIFESTS_DIFF_NOTE_TOKEN is set
+# (see lib/mr-note.mjs), and the summary is printed in the job log.
 #
 #   .ci/jobs/manifests-diff.sh [BASE]   BASE defaults to $CI_MERGE_REQUEST_DIFF_BASE_SHA
 # The files go to $MANIFESTS_DIFF_DIR (default: the repository root, where the artifact paths point).
@@ -52,3 +53,12 @@ npm run -s summary -- --format markdown >"$out/manifests-summary.md"
   ((lines <= 200)) || echo "… $((lines - 200)) more lines in manifests-diff.md"
 } >&2
 log "$verdict"
+
+# The Markdown is written for a merge-request note: post it there (one note, updated in place) when a token that may
+# write notes is configured; otherwise the artifact is the report.
+if [[ -n "${MANIFESTS_DIFF_NOTE_TOKEN:-}" && -n "${CI_MERGE_REQUEST_IID:-}" ]]; then
+  node "$here/lib/mr-note.mjs" manifests-diff "$out/manifests-summary.md" "$out/manifests-diff.md" >&2 ||
+    log "the merge request note could not be written; the report is in the job's artifacts"
+else
+  log "MANIFESTS_DIFF_NOTE_TOKEN is not set: the report is only in the job's artifacts"
+fi
