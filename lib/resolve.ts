@@ -13,6 +13,7 @@ import type {
   RunnerDefinition,
 } from './definition';
 import { platformVersions } from './bootstrap/versions';
+import { DRAIN_MARGIN_SECONDS } from './drain';
 import { parseDuration } from './duration';
 import { checkConsistency } from './consistency';
 import { checkShape, type DefinitionProblem } from './schema';
@@ -42,8 +43,6 @@ export const FLEET_KEYS = {
 const DEFAULT_JOB_DEFAULTS: JobResources = { cpu: '1', memory: '2Gi', ephemeralStorage: '10Gi' };
 const DEFAULT_JOB_MAXIMUM: JobResources = { cpu: '4', memory: '8Gi', ephemeralStorage: '50Gi' };
 
-/** Extra time a manager gets after its longest job, to upload artifacts and clean up the job pod. */
-export const DRAIN_MARGIN_SECONDS = 300;
 
 /**
  * Extra time a manager node waits beyond the longest drain. Karpenter deletes a pod, bypassing its

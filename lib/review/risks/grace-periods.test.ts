@@ -1,13 +1,8 @@
 import { editObject, renderObjects, runCheck } from '../testing';
-import { DRAIN_MARGIN_SECONDS as RENDERER_DRAIN_MARGIN } from '../../resolve';
-import { DRAIN_MARGIN_SECONDS, gracePeriodsShortened, poolShortfalls, runnerManagers } from './grace-periods';
+import { gracePeriodsShortened, poolShortfalls, runnerManagers } from './grace-periods';
 
 const base = renderObjects();
 const staging = (objects: typeof base) => objects.filter((o) => o.cluster === 'staging');
-
-it('uses the drain margin the renderer uses', () => {
-  expect(DRAIN_MARGIN_SECONDS).toBe(RENDERER_DRAIN_MARGIN);
-});
 
 describe('runnerManagers', () => {
   it('derives each manager’s job timeout and job pool from the rendered Deployment and config.toml', () => {

@@ -12,14 +12,10 @@ import { embeddedDocuments } from '../embedded';
 import type { ReviewObject } from '../manifests';
 import { isMapping } from '../values';
 import { clusterObjects, headVersions, highlight, type Highlight, type RiskCheck } from './highlight';
+import { DRAIN_MARGIN_SECONDS } from '../../drain';
 
 const NODEPOOL_SELECTOR = 'karpenter.sh/nodepool';
 
-/**
- * lib/resolve.ts' DRAIN_MARGIN_SECONDS (a test keeps them equal). Not imported from there: that would load the
- * definitions' schema library (zod) into the diff tool, which costs its start-up time and uses none of it.
- */
-export const DRAIN_MARGIN_SECONDS = 300;
 
 interface Manager {
   readonly name: string;
