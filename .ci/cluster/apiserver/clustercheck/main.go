@@ -663,30 +663,53 @@ func (c *checker) checkFixtures(ctx context.Context, dir string) error {
 	defer c.cleanup(ctx, []object{ns})
 
 	fmt.Printf("\n== fixture baselines (%s/baseline): the server must accept each\n", dir)
-	baselines, err := filepath.Glob(filepath.Join(c.root, dir, "baseline", "*.yaml"))
+	baselines, err := c.fixtureObjects(filepath.Join(dir, "baseline"))
 	if err != nil {
 		return err
 	}
-	for _, f := range baselines {
-		objs, err := readObjects(f)
-		f, _ = filepath.Rel(c.root, f)
-		if err != nil {
-			c.fail("%s: cannot be parsed: %v", f, err)
-			continue
-		}
-		for _, obj := range objs {
-			c.check(ctx, object{file: f, obj: obj}, true)
-		}
+	for _, o := range baselines {
+		c.check(ctx, o, true)
 	}
 
 	fmt.Printf("\n== negative fixtures (%s): the server must reject each, with the expected message\n", dir)
-	files, err := filepath.Glob(filepath.Join(c.root, dir, "*.yaml"))
+	fixtures, err := c.fixtureObjects(dir)
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 {
+	if len(fixtures) == 0 {
 		c.fail("%s: no fixtures: the negative test would pass vacuously", dir)
 	}
+	for _, o := range fixtures {
+		f, obj := o.file, o.obj
+		want := obj.GetAnnotations()[expectAnnotation]
+		if want == "" {
+			c.fail("%s: %s: no %s annotation naming the expected message", f, o.describe(), expectAnnotation)
+			continue
+		}
+		gvr, _, err := c.mapping(obj)
+		if err == nil {
+			err = c.apply(ctx, gvr, obj, fluxManager, true)
+		}
+		switch {
+		case err == nil:
+			c.fail("%s\n          %s: ACCEPTED, but the server must reject it with %q", f, o.describe(), want)
+		case !strings.Contains(message(err), want):
+			c.fail("%s\n          %s: rejected, but not for the expected reason %q: %s", f, o.describe(), want, message(err))
+		default:
+			c.pass("%s rejected as expected: %q  (%s)", o.describe(), want, f)
+		}
+	}
+	return nil
+}
+
+// fixtureObjects reads every object of the YAML files directly in dir (relative to the repository root); a file that
+// cannot be parsed is a failure.
+func (c *checker) fixtureObjects(dir string) ([]object, error) {
+	files, err := filepath.Glob(filepath.Join(c.root, dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var out []object
 	for _, f := range files {
 		objs, err := readObjects(f)
 		f, _ = filepath.Rel(c.root, f)
@@ -695,27 +718,10 @@ func (c *checker) checkFixtures(ctx context.Context, dir string) error {
 			continue
 		}
 		for _, obj := range objs {
-			o := object{file: f, obj: obj}
-			want := obj.GetAnnotations()[expectAnnotation]
-			if want == "" {
-				c.fail("%s: %s: no %s annotation naming the expected message", f, o.describe(), expectAnnotation)
-				continue
-			}
-			gvr, _, err := c.mapping(obj)
-			if err == nil {
-				err = c.apply(ctx, gvr, obj, fluxManager, true)
-			}
-			switch {
-			case err == nil:
-				c.fail("%s\n          %s: ACCEPTED, but the server must reject it with %q", f, o.describe(), want)
-			case !strings.Contains(message(err), want):
-				c.fail("%s\n          %s: rejected, but not for the expected reason %q: %s", f, o.describe(), want, message(err))
-			default:
-				c.pass("%s rejected as expected: %q  (%s)", o.describe(), want, f)
-			}
+			out = append(out, object{file: f, obj: obj})
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // cleanup deletes what was created for real, so the next cluster starts from an empty API server. There is no
