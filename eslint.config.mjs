@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'imports/', 'cdk8s.out/', 'sample-app/', 'coverage/', '**/*.js', '!eslint.config.mjs'] },
+  { ignores: ['node_modules/', 'dist/', 'imports/', 'cdk8s.out/', 'sample-app/', 'coverage/', '**/*.js', '**/*.cjs', '!eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
