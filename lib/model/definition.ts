@@ -246,4 +246,11 @@ export interface ClusterDefinition {
    * @default true
    */
   readonly metrics?: boolean;
+  /**
+   * Namespace of the Prometheus that scrapes the managers: the only namespace whose pods may open the managers'
+   * metrics port (9252), which also serves the runner's job list and profiling endpoints. Nothing may reach the
+   * port when `metrics` is false.
+   * @default "monitoring"
+   */
+  readonly monitoringNamespace?: string;
 }

@@ -130,6 +130,7 @@ export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
       ? { cache: { bucket: definition.cache.bucket, region: definition.cache.region ?? definition.region } }
       : {}),
     metrics: definition.metrics ?? true,
+    monitoringNamespace: definition.monitoringNamespace ?? 'monitoring',
     namespaces: NAMESPACES,
   };
 

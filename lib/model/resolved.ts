@@ -96,5 +96,7 @@ export interface ResolvedCluster {
   readonly managerPool: { readonly name: string; readonly architectures: readonly Architecture[]; readonly terminationGracePeriod: string };
   readonly cache?: { readonly bucket: string; readonly region: string };
   readonly metrics: boolean;
+  /** The only namespace whose pods may reach the managers' metrics port (none when `metrics` is false). */
+  readonly monitoringNamespace: string;
   readonly namespaces: typeof NAMESPACES;
 }

@@ -198,6 +198,7 @@ export const clusterDefinitionSchema = strictObject({
     }).optional(),
   }).optional(),
   metrics: z.boolean({ error: 'must be true or false' }).optional(),
+  monitoringNamespace: dnsLabel(63).optional(),
 }) satisfies z.ZodType<ClusterDefinition>;
 
 /** Renders a zod path as people write it: runners[0].nodePool.cpuLimit. */
