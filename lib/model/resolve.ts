@@ -8,6 +8,7 @@ import { platformVersions } from './versions';
 import { DRAIN_MARGIN_SECONDS } from './drain';
 import { parseDuration } from './duration';
 import { checkConsistency } from './consistency';
+import { checkJobRouting } from './routing';
 import { checkShape, type DefinitionProblem } from './schema';
 import { NAMESPACES, type ResolvedCluster, type ResolvedRunner } from './resolved';
 
@@ -52,10 +53,15 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
   return {
     name,
     arch: runner.arch,
-    tags: [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)],
+    tags:
+      runner.archTag === false
+        ? [...(runner.tags ?? [])]
+        : [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)],
+    sharesJobsWith: [...(runner.sharesJobsWith ?? [])],
     runUntagged: runner.runUntagged ?? false,
     concurrent: runner.concurrent ?? 10,
-    replicas: runner.replicas ?? 2,
+    replicas: runner.retiring ? 0 : (runner.replicas ?? 2),
+    retiring: runner.retiring ?? false,
     jobTimeout: runner.jobTimeout ?? '1h',
     jobTimeoutSeconds,
     drainSeconds,
@@ -66,6 +72,7 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
       token.source === 'aws-secrets-manager'
         ? { source: token.source, secretId: token.secretId, ...(token.property ? { property: token.property } : {}) }
         : { source: token.source },
+    ...(runner.tokenRevision ? { tokenRevision: runner.tokenRevision } : {}),
     tokenSecret:
       token.source === 'aws-secrets-manager'
         ? { name: `${managerName}-token`, key: 'token' }
@@ -135,6 +142,8 @@ export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
   };
 
   const problems = checkConsistency(resolved);
+  // Routing speaks of runners by name: only meaningful once the names are unique.
+  if (new Set(runners.map((r) => r.name)).size === runners.length) problems.push(...checkJobRouting(resolved));
   if (problems.length) throw new DefinitionError(definition.name, problems);
   return resolved;
 }
