@@ -75,10 +75,14 @@ describe.each(['amd64', 'arm64'] as const)('the %s runner manager', (arch) => {
     expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
   });
 
-  test('probes only its own metrics endpoint, so a GitLab outage cannot restart a busy manager', () => {
-    for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
-      expect(probe.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
-    }
+  test('probes only its own HTTP server, so a GitLab outage cannot restart a busy manager: alive is /metrics, ready is /health/ready', () => {
+    expect(container.startupProbe.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'metrics' });
+    // kube-score: a liveness probe identical to the readiness probe restarts a pod that is only not ready.
+    expect(container.livenessProbe).not.toEqual(container.readinessProbe);
+    // Liveness is patient: five misses 30 s apart before a restart (which drains through preStop).
+    expect(container.livenessProbe.periodSeconds * container.livenessProbe.failureThreshold).toBeGreaterThanOrEqual(120);
     expect(container.ports).toEqual([{ name: 'metrics', containerPort: 9252, protocol: 'TCP' }]);
     expect(config.listen_address).toBe(':9252');
   });

@@ -18,6 +18,9 @@ import { fleetLabels } from './labels';
 import { SECRET_STORE_NAME } from './secret-store';
 
 /** The manager image: the pinned release, Alpine flavour (has /bin/sh for the entrypoint and drain hook). */
+/** Paths the manager's probes ask on its metrics port: what alive and ready mean for a runner manager. */
+export const MANAGER_PROBE_PATHS = { alive: '/metrics', ready: '/health/ready' } as const;
+
 export function runnerImage(): string {
   return `registry.gitlab.com/gitlab-org/gitlab-runner:alpine-v${platformVersions().gitlabRunner}`;
 }
@@ -218,22 +221,24 @@ export class RunnerManagerChart extends FleetChart {
                   capabilities: { drop: ['ALL'] },
                   seccompProfile: { type: 'RuntimeDefault' },
                 },
-                // Probes ask the manager's own HTTP server, never GitLab: an outage of GitLab must not restart
-                // a manager that is running jobs.
+                // Probes ask the manager's own HTTP server (listen_address), never GitLab: an outage of GitLab must
+                // not restart a manager that is running jobs. Alive: the server answers /metrics, which gathers every
+                // collector (a wedged process fails it); a restart drains through preStop. Ready: the runner's own
+                // /health/ready (commands/multi.go), 200 once it has started and may take jobs.
                 startupProbe: {
-                  httpGet: { path: '/metrics', port: k8s.IntOrString.fromString('metrics') },
+                  httpGet: { path: MANAGER_PROBE_PATHS.alive, port: k8s.IntOrString.fromString('metrics') },
                   periodSeconds: 5,
                   // Two minutes to start; plus the entrypoint's wait for a rotated token, when there is one.
                   failureThreshold: 24 + (waitsForRevision ? TOKEN_REVISION_WAIT_SECONDS / 5 : 0),
                 },
                 livenessProbe: {
-                  httpGet: { path: '/metrics', port: k8s.IntOrString.fromString('metrics') },
+                  httpGet: { path: MANAGER_PROBE_PATHS.alive, port: k8s.IntOrString.fromString('metrics') },
                   periodSeconds: 30,
                   timeoutSeconds: 5,
                   failureThreshold: 5,
                 },
                 readinessProbe: {
-                  httpGet: { path: '/metrics', port: k8s.IntOrString.fromString('metrics') },
+                  httpGet: { path: MANAGER_PROBE_PATHS.ready, port: k8s.IntOrString.fromString('metrics') },
                   periodSeconds: 10,
                   timeoutSeconds: 5,
                   failureThreshold: 3,

@@ -8,12 +8,13 @@ const general: Omit<RunnerDefinition, 'arch' | 'token'> = {
   jobMaximum: { cpu: '8', memory: '16Gi', ephemeralStorage: '80Gi' },
 };
 
-/** Their pools: spot first, on-demand when spot is short, up to 32 vCPU nodes. */
+/**
+ * Their pools: spot first, on-demand when spot is short, up to 32 vCPU nodes. No cpuLimit or memoryLimit: they
+ * derive from the runner's concurrency (room for every job at its maximum size), so they follow it.
+ */
 const generalPool: JobNodePoolOptions = {
   capacityTypes: ['spot', 'on-demand'],
   maxInstanceCpu: 32,
-  cpuLimit: '256',
-  memoryLimit: '1024Gi',
 };
 
 /**
@@ -55,8 +56,6 @@ export const production: ClusterDefinition = {
         instanceCategories: ['r'],
         minInstanceCpu: 8,
         maxInstanceCpu: 32,
-        cpuLimit: '64',
-        memoryLimit: '512Gi',
         consolidateAfter: '1m',
       },
     },

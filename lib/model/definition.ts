@@ -90,13 +90,14 @@ export interface JobNodePoolOptions {
    */
   readonly maxInstanceCpu?: number;
   /**
-   * Total vCPUs the pool may run at once (NodePool `limits.cpu`).
-   * @default "64"
+   * Total vCPUs the pool may run at once (NodePool `limits.cpu`). Must hold `concurrent × replicas` jobs at their
+   * default size (refused otherwise); below what they need at their maximum size, the synth warns.
+   * @default - room for `concurrent × replicas` jobs at their maximum size (helper included), at least "64"
    */
   readonly cpuLimit?: string;
   /**
-   * Total memory the pool may run at once (NodePool `limits.memory`).
-   * @default "256Gi"
+   * Total memory the pool may run at once (NodePool `limits.memory`), with a unit. Checked like `cpuLimit`.
+   * @default - room for `concurrent × replicas` jobs at their maximum size (helper included), at least "256Gi"
    */
   readonly memoryLimit?: string;
   /**
@@ -206,7 +207,7 @@ export interface RunnerDefinition {
   readonly tokenRevision?: string;
   /**
    * The NodePool for this runner's jobs.
-   * @default - spot, c/m/r generation 6+, 2–16 vCPU, 64 vCPU in total
+   * @default - spot, c/m/r generation 6+, 2–16 vCPU, pool limits derived from the runner's concurrency
    */
   readonly nodePool?: JobNodePoolOptions;
 }

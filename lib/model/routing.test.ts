@@ -1,10 +1,12 @@
 import type { ClusterDefinition, RunnerDefinition } from './definition';
 import { resolveCluster } from './resolve';
 import { jobRoutes, takesJob } from './routing';
-import { problemsOf, TEST_TOKEN as token } from './testing';
+import { problemsOf } from './testing';
 
 function clusterOf(...runners: Array<Partial<RunnerDefinition>>): ClusterDefinition {
-  return { name: 'test', region: 'eu-west-1', runners: runners.map((r) => ({ arch: 'amd64', token, ...r }) as RunnerDefinition) };
+  // Each runner reads its own token: two runners on one token are refused on their own.
+  const token = (i: number) => ({ source: 'existing-secret', secretName: `runner-token-${i}` }) as const;
+  return { name: 'test', region: 'eu-west-1', runners: runners.map((r, i) => ({ arch: 'amd64', token: token(i), ...r }) as RunnerDefinition) };
 }
 
 const general = { arch: 'amd64', tags: ['linux', 'production'] } as const;

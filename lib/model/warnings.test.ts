@@ -8,7 +8,10 @@ const warningsFor = (jobTimeout: string, capacityTypes: Array<'spot' | 'on-deman
 describe('a long job timeout on spot-only capacity', () => {
   test.each(['1h1m', '2h', '3h', '12h'])('%s on spot only: one warning naming the runner, the timeout and the way out', (timeout) => {
     expect(warningsFor(timeout, ['spot'])).toEqual([
-      expect.stringMatching(new RegExp(`^cluster "test", runners\\[0\\] \\("amd64"\\): jobTimeout ${timeout} on spot-only capacity\\..*capacityTypes \\["on-demand"\\].*docs/lifecycle\\.md`)),
+      {
+        path: 'runners[0].jobTimeout',
+        message: expect.stringMatching(new RegExp(`^runner "amd64" allows ${timeout} jobs on spot-only capacity\\..*capacityTypes \\["on-demand"\\].*docs/lifecycle\\.md`)),
+      },
     ]);
   });
 

@@ -3,6 +3,7 @@
  * still writes; nothing here fails a build.
  */
 import type { ResolvedCluster } from './resolved';
+import type { DefinitionProblem } from './schema';
 
 /**
  * Longest job timeout that runs on spot-only capacity without a warning: one hour, GitLab's default maximum job
@@ -13,19 +14,21 @@ import type { ResolvedCluster } from './resolved';
  */
 export const SPOT_JOB_TIMEOUT_WARNING_SECONDS = 3600;
 
-/** Warnings for one resolved cluster, each naming the runner, the fields and the choices. */
-export function definitionWarnings(cluster: ResolvedCluster): string[] {
-  const warnings: string[] = [];
+/** Warnings for one resolved cluster, each at the runner's field, naming the choices. */
+export function definitionWarnings(cluster: ResolvedCluster): DefinitionProblem[] {
+  const warnings: DefinitionProblem[] = [];
   cluster.runners.forEach((runner, index) => {
     const pool = runner.jobPool;
     const spotOnly = pool.capacityTypes.length === 1 && pool.capacityTypes[0] === 'spot';
     if (spotOnly && runner.jobTimeoutSeconds > SPOT_JOB_TIMEOUT_WARNING_SECONDS) {
-      warnings.push(
-        `cluster "${cluster.name}", runners[${index}] ("${runner.name}"): jobTimeout ${runner.jobTimeout} on spot-only capacity. ` +
-          'A spot interruption (two minutes\' notice, not held back by do-not-disrupt) kills a running job, which then starts ' +
-          'again from nothing. For long jobs prefer nodePool.capacityTypes ["on-demand"] (or a separate on-demand runner for ' +
-          'them); see docs/lifecycle.md, "Long jobs, spot and node expiry".',
-      );
+      warnings.push({
+        path: `runners[${index}].jobTimeout`,
+        message:
+          `runner "${runner.name}" allows ${runner.jobTimeout} jobs on spot-only capacity. A spot interruption (two minutes' ` +
+          'notice, not held back by do-not-disrupt) kills a running job, which then starts again from nothing. For long jobs ' +
+          'prefer nodePool.capacityTypes ["on-demand"] (or a separate on-demand runner for them); see docs/lifecycle.md, ' +
+          '"Long jobs, spot and node expiry".',
+      });
     }
   });
   return warnings;

@@ -24,7 +24,7 @@ export const TOKEN_REVISION_WAIT_SECONDS = 150;
  * runner authentication token. Paths can be overridden by environment for the script's own tests.
  */
 export const ENTRYPOINT_SCRIPT = `#!/bin/sh
-# Rendered by cdk8s from lib/runner-entrypoint.ts.
+# Rendered by cdk8s from lib/runner/entrypoint.ts.
 set -eu
 template="\${RUNNER_TEMPLATE:-${MANAGER_PATHS.template}/config.template.toml}"
 token_file="\${RUNNER_TOKEN_FILE:-${MANAGER_PATHS.tokenDir}/token}"
@@ -78,7 +78,7 @@ exec gitlab-runner run --config "$config" --working-directory "\${RUNNER_HOME:-$
  * has exited, within the pod's termination grace period (the longest job plus a margin).
  */
 export const DRAIN_SCRIPT = `#!/bin/sh
-# Rendered by cdk8s from lib/runner-entrypoint.ts.
+# Rendered by cdk8s from lib/runner/entrypoint.ts.
 pid="\${1:-1}"
 kill -QUIT "$pid" 2>/dev/null || exit 0
 while kill -0 "$pid" 2>/dev/null; do sleep 1; done

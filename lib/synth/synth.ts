@@ -6,8 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { findRenderProblems, RenderCheckError } from './checks';
 import { UserInputError } from '../model/errors';
 import type { ClusterDefinition } from '../model/definition';
-import { resolveFleet } from '../model/fleet';
-import { definitionWarnings } from '../model/warnings';
+import { fleetWarnings, resolveFleet } from '../model/fleet';
 import { writeOutputs, type WriteSummary } from './output';
 import { findUnsafeRemovals, readCommittedManagers, UnsafeRemovalError } from './removal';
 import { renderClusterManifests, type ClusterComposer, type ClusterFileRenderer, type RenderedFile } from './render';
@@ -53,15 +52,14 @@ export function synth(
   const committed = readCommittedManagers(options.root, fleet.map((c) => c.name));
   const removals = findUnsafeRemovals(committed, files);
   if (removals.length) throw new UnsafeRemovalError(removals);
-  return { ...writeOutputs(options.root, files), clusters: fleet.length, files: files.length, warnings: fleet.flatMap(definitionWarnings) };
+  return { ...writeOutputs(options.root, files), clusters: fleet.length, files: files.length, warnings: fleetWarnings(fleet) };
 }
 
 /** Command-line entry: prints a one-line summary, or the problems and exit code 1. Bugs still throw. */
 export function runSynth(options: SynthOptions): number {
   try {
     const result = synth(options);
-    // Warnings do not stop a synth: hazards a team may choose knowingly (lib/model/warnings.ts).
-    for (const warning of result.warnings) console.warn(`warning: ${warning}`);
+    for (const warning of result.warnings) console.error(`warning: ${warning}`);
     // `cdk8s synth` checks that its output folder exists; the manifests themselves go to dist/ (see output.ts).
     if (process.env.CDK8S_OUTDIR) mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });
     console.log(
