@@ -108,3 +108,45 @@ test('the committed generated trees are exactly what the definitions render (run
   for (const [path, content] of Object.entries(rendered)) expect({ path, content: committed[path] }).toEqual({ path, content });
   expect(definitions.map((d) => d.name)).toEqual(fleet.map((c) => c.name));
 });
+
+describe('removing or renaming a runner', () => {
+  const withArm64 = (arm64: Partial<ClusterDefinition['runners'][number]>) =>
+    twoArchCluster({ runners: twoArchCluster().runners.map((r) => (r.arch === 'arm64' ? { ...r, ...arm64 } : r)) });
+  const withoutArm64 = () => twoArchCluster({ runners: twoArchCluster().runners.filter((r) => r.arch !== 'arm64') });
+  const deploymentPath = 'dist/test/runners/runner-arm64/Deployment.gitlab-runner-arm64.yaml';
+
+  test.each([
+    ['removed', withoutArm64],
+    ['renamed', () => withArm64({ name: 'arm64-new' })],
+  ])('%s while its managers run: refused, naming the runner and the retiring step; nothing written', (_, next) => {
+    synthInto([twoArchCluster()]);
+    const before = treeDigest(root);
+    const { result, stderr } = synthInto([next()]);
+    expect(result).toBe(1);
+    expect(stderr).toContain('synth failed; nothing was written.');
+    expect(stderr).toContain(`cluster "test": runner manager gitlab-runner-arm64 (${deploymentPath}) would be deleted while it runs 2 manager(s)`);
+    expect(stderr).toContain('First set `retiring: true` on the runner');
+    expect(treeDigest(root)).toEqual(before);
+  });
+
+  test('retiring keeps identity, RBAC, token, config and job pool and scales the managers to zero; then removal is accepted', () => {
+    synthInto([twoArchCluster()]);
+    const running = treeDigest(root);
+    expect(synthInto([withArm64({ retiring: true })]).result).toBe(0);
+    const retiring = treeDigest(root);
+    // the same files; only the Deployment changed
+    expect(Object.keys(retiring)).toEqual(Object.keys(running));
+    expect(Object.keys(retiring).filter((p) => retiring[p] !== running[p])).toEqual([deploymentPath]);
+    expect(readFileSync(join(root, deploymentPath), 'utf8')).toMatch(/^ {2}replicas: 0$/m);
+
+    const { result } = synthInto([withoutArm64()]);
+    expect(result).toBe(0);
+    const removed = Object.keys(treeDigest(root));
+    expect(removed.filter((p) => p.includes('arm64'))).toEqual([]);
+  });
+
+  test('a whole cluster removed is a teardown, not refused here', () => {
+    synthInto([twoArchCluster(), { ...twoArchCluster(), name: 'other' }]);
+    expect(synthInto([twoArchCluster()]).result).toBe(0);
+  });
+});

@@ -20,7 +20,7 @@ const generalPool: JobNodePoolOptions = {
 /**
  * Production: the fleet every project builds on. Two managers per runner, tokens from AWS Secrets Manager, an S3
  * cache, spot with on-demand fallback, Graviton families chosen by hand, and a large-memory amd64 runner for the
- * few jobs that need it (tag `large`).
+ * few jobs that need it (tag `amd64-large`, and no other: ordinary amd64 jobs never land there).
  */
 export const production: ClusterDefinition = {
   name: 'production',
@@ -43,7 +43,9 @@ export const production: ClusterDefinition = {
     {
       arch: 'amd64',
       name: 'amd64-large',
-      tags: ['linux', 'production', 'large'],
+      // Its own tag only: with the plain architecture tag it would also take every ordinary amd64 job.
+      tags: ['amd64-large'],
+      archTag: false,
       concurrent: 4,
       jobTimeout: '3h',
       jobDefaults: { cpu: '4', memory: '32Gi', ephemeralStorage: '50Gi' },

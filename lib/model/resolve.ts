@@ -9,6 +9,7 @@ import { DRAIN_MARGIN_SECONDS } from './drain';
 import { parseDuration } from './duration';
 import { jobsRequests } from './capacity';
 import { checkConsistency } from './consistency';
+import { checkJobRouting } from './routing';
 import { readDefinition, type DefinitionProblem } from './schema';
 import { showValue } from './show-value';
 import { redactTokens } from './token-shapes';
@@ -63,10 +64,16 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
   return {
     name,
     arch: runner.arch,
-    tags: [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)],
+    tags:
+      runner.archTag === false
+        ? [...(runner.tags ?? [])]
+        : [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)],
+    sharesJobsWith: [...(runner.sharesJobsWith ?? [])],
     runUntagged: runner.runUntagged ?? false,
     concurrent,
-    replicas,
+    // A retiring runner's managers drain to zero; its pool keeps room for the jobs they still run (derived above).
+    replicas: runner.retiring ? 0 : replicas,
+    retiring: runner.retiring ?? false,
     jobTimeout: runner.jobTimeout ?? '1h',
     jobTimeoutSeconds,
     drainSeconds,
@@ -77,6 +84,7 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
       token.source === 'aws-secrets-manager'
         ? { source: token.source, secretId: token.secretId, ...(token.property ? { property: token.property } : {}) }
         : { source: token.source },
+    ...(runner.tokenRevision ? { tokenRevision: runner.tokenRevision } : {}),
     tokenSecret:
       token.source === 'aws-secrets-manager'
         ? { name: `${managerName}-token`, key: 'token' }
@@ -144,10 +152,13 @@ export function resolveCluster(input: ClusterDefinition, position?: number): Res
       ? { cache: { bucket: definition.cache.bucket, region: definition.cache.region ?? definition.region } }
       : {}),
     metrics: definition.metrics ?? true,
+    monitoringNamespace: definition.monitoringNamespace ?? 'monitoring',
     namespaces: NAMESPACES,
   };
 
   const problems = checkConsistency(resolved);
+  // Routing speaks of runners by name: only meaningful once the names are unique.
+  if (new Set(runners.map((r) => r.name)).size === runners.length) problems.push(...checkJobRouting(resolved));
   if (problems.length) throw new DefinitionError(label, problems);
   return resolved;
 }

@@ -203,14 +203,26 @@ const runner = strictObject({
     .refine((list) => new Set(list).size === list.length, { error: 'must not repeat a tag' })
     .readonly()
     .optional(),
+  archTag: z.boolean({ error: 'must be true or false' }).optional(),
+  sharesJobsWith: z
+    .array(dnsLabel(20), { error: 'must be a list of runner names' })
+    .refine((list) => new Set(list).size === list.length, { error: 'must not repeat a runner' })
+    .readonly()
+    .optional(),
   runUntagged: z.boolean({ error: 'must be true or false' }).optional(),
   concurrent: wholeNumber(1, 500).optional(),
   replicas: wholeNumber(1, 10).optional(),
+  retiring: z.boolean({ error: 'must be true or false' }).optional(),
   jobTimeout: jobTimeout.optional(),
   jobDefaults: jobResources.optional(),
   jobMaximum: jobResources.optional(),
   defaultImage: image.optional(),
   token: tokenSource,
+  tokenRevision: text('a token revision')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+      error: 'must be a short name such as 2026-12-02 or r7 (letters, digits, "._-", at most 63 characters)',
+    })
+    .optional(),
   nodePool: nodePool.optional(),
 });
 
@@ -248,6 +260,7 @@ export const clusterDefinitionSchema = strictObject({
     region: awsRegion.optional(),
   }).optional(),
   metrics: z.boolean({ error: 'must be true or false' }).optional(),
+  monitoringNamespace: dnsLabel(63).optional(),
 }) satisfies z.ZodType<ClusterDefinition>;
 
 /** A definition read: the validated copy (only when there is no problem) and every problem found. */

@@ -8,6 +8,7 @@ import { UserInputError } from '../model/errors';
 import type { ClusterDefinition } from '../model/definition';
 import { fleetWarnings, resolveFleet } from '../model/fleet';
 import { writeOutputs, type WriteSummary } from './output';
+import { findUnsafeRemovals, readCommittedManagers, UnsafeRemovalError } from './removal';
 import { findSchemaProblems } from './schema-validation';
 import { renderClusterManifests, type ClusterComposer, type ClusterFileRenderer, type RenderedFile } from './render';
 import type { ResolvedCluster } from '../model/resolve';
@@ -40,12 +41,18 @@ export function renderFleet(
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Resolves, renders, checks and writes; returns what was written. Throws before writing on any problem. */
+/**
+ * Resolves, renders, checks and writes; returns what was written. Throws before writing on any problem, including a
+ * runner removed without retiring first (compared with the manifests already in `root`).
+ */
 export function synth(
   options: SynthOptions,
 ): WriteSummary & { readonly clusters: number; readonly files: number; readonly warnings: readonly string[] } {
   const fleet = resolveFleet(options.definitions);
   const files = renderFleet(fleet, options.compose, options.renderers);
+  const committed = readCommittedManagers(options.root, fleet.map((c) => c.name));
+  const removals = findUnsafeRemovals(committed, files);
+  if (removals.length) throw new UnsafeRemovalError(removals);
   return { ...writeOutputs(options.root, files), clusters: fleet.length, files: files.length, warnings: fleetWarnings(fleet) };
 }
 
