@@ -7,7 +7,7 @@
 // ts-node takes ~4 s and tsx ~2 s per synth here; a cached bundle costs what loading the libraries costs.
 // usage: node scripts/run-ts.mjs <entry.ts> [args...]
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { SourceMap, createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { URL, fileURLToPath } from 'node:url';
@@ -80,7 +80,8 @@ if (!fresh()) {
 function definitionFrame(error) {
   const stack = typeof error?.stack === 'string' ? error.stack : '';
   const frame = /\((.*?):(\d+):(\d+)\)\n|at (\/.*?):(\d+):(\d+)\n/.exec(`${stack.split('\n').find((line) => /^\s+at /.test(line)) ?? ''}\n`);
-  if (!frame || (frame[1] ?? frame[4]) !== bundle || !existsSync(`${bundle}.map`)) return undefined;
+  // Node reports the bundle by its real path (node_modules may be a link).
+  if (!frame || !existsSync(`${bundle}.map`) || (frame[1] ?? frame[4]) !== realpathSync(bundle)) return undefined;
   const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')));
   const found = map.findEntry(Number(frame[2] ?? frame[5]) - 1, Number(frame[3] ?? frame[6]) - 1);
   if (!found?.originalSource) return undefined;
