@@ -17,11 +17,13 @@ function quietly<T>(run: () => T): { result: T; stderr: string; stdout: string }
   const errors: string[] = [];
   const logs: string[] = [];
   const error = jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+  const warn = jest.spyOn(console, 'warn').mockImplementation((m: string) => void errors.push(m));
   const log = jest.spyOn(console, 'log').mockImplementation((m: string) => void logs.push(m));
   try {
     return { result: run(), stderr: errors.join('\n'), stdout: logs.join('\n') };
   } finally {
     error.mockRestore();
+    warn.mockRestore();
     log.mockRestore();
   }
 }
@@ -149,4 +151,14 @@ describe('removing or renaming a runner', () => {
     synthInto([twoArchCluster(), { ...twoArchCluster(), name: 'other' }]);
     expect(synthInto([twoArchCluster()]).result).toBe(0);
   });
+});
+
+test('a warning prints but does not stop the synth', () => {
+  const longOnSpot = twoArchCluster({
+    runners: twoArchCluster().runners.map((r) => ({ ...r, jobTimeout: '4h', nodePool: { capacityTypes: ['spot'] as const } })),
+  });
+  const { result, stderr } = synthInto([longOnSpot]);
+  expect(result).toBe(0);
+  expect(stderr.split('\n').filter((l) => l.startsWith('warning: '))).toHaveLength(2);
+  expect(existsSync(join(root, 'dist/test/runners/runner-amd64/Deployment.gitlab-runner-amd64.yaml'))).toBe(true);
 });

@@ -2,6 +2,7 @@
 import type { ClusterDefinition } from './definition';
 import { UserInputError } from './errors';
 import { capacityWarnings } from './consistency';
+import { definitionWarnings } from './warnings';
 import { DefinitionError, resolveCluster, type ResolvedCluster } from './resolve';
 import { showValue } from './show-value';
 
@@ -56,5 +57,7 @@ export function resolveFleet(definitions: readonly ClusterDefinition[]): readonl
 
 /** What may not work but is allowed, per cluster: `cluster "name": field: message`. */
 export function fleetWarnings(fleet: readonly ResolvedCluster[]): string[] {
-  return fleet.flatMap((cluster) => capacityWarnings(cluster).map((w) => `cluster "${cluster.name}": ${w.path}: ${w.message}`));
+  return fleet.flatMap((cluster) =>
+    [...capacityWarnings(cluster), ...definitionWarnings(cluster)].map((w) => `cluster "${cluster.name}": ${w.path}: ${w.message}`),
+  );
 }
