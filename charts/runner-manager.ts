@@ -10,7 +10,7 @@ import {
 import { executorRules, featuresOf } from '../lib/executor-rbac';
 import { FleetChart } from '../lib/render';
 import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/resolve';
-import { METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner-config';
+import { GITLAB_CA_DIR, GITLAB_CA_FILE, METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner-config';
 import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS } from '../lib/runner-entrypoint';
 import { platformVersions } from '../lib/bootstrap/versions';
 import { fleetLabels } from './labels';
@@ -225,6 +225,7 @@ export class RunnerManagerChart extends FleetChart {
                   { name: 'config', mountPath: MANAGER_PATHS.config },
                   { name: 'home', mountPath: MANAGER_PATHS.home },
                   { name: 'tmp', mountPath: '/tmp' },
+                  ...(cluster.gitlabCa ? [{ name: 'gitlab-ca', mountPath: GITLAB_CA_DIR, readOnly: true }] : []),
                 ],
               },
             ],
@@ -242,6 +243,7 @@ export class RunnerManagerChart extends FleetChart {
               { name: 'config', emptyDir: { medium: 'Memory', sizeLimit: q('16Mi') } },
               { name: 'home', emptyDir: { sizeLimit: q('1Gi') } },
               { name: 'tmp', emptyDir: { sizeLimit: q('1Gi') } },
+              ...(cluster.gitlabCa ? [gitlabCaVolume(cluster.gitlabCa)] : []),
             ],
           },
         },
@@ -257,4 +259,12 @@ export class RunnerManagerChart extends FleetChart {
       },
     });
   }
+}
+
+/** The GitLab CA volume: the one key of the ConfigMap or Secret the definition names, as the file `tls-ca-file` reads. */
+function gitlabCaVolume(ca: NonNullable<ResolvedCluster['gitlabCa']>): k8s.Volume {
+  const items = [{ key: ca.key, path: GITLAB_CA_FILE.slice(GITLAB_CA_DIR.length + 1) }];
+  return ca.source === 'config-map'
+    ? { name: 'gitlab-ca', configMap: { name: ca.name, items, defaultMode: 0o444 } }
+    : { name: 'gitlab-ca', secret: { secretName: ca.name, items, defaultMode: 0o444 } };
 }

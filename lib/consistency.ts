@@ -9,6 +9,9 @@ import type { DefinitionProblem } from './schema';
 import { AWS_NAME_LIMITS, awsNames } from './bootstrap/platform';
 import type { ResolvedCluster } from './resolve';
 
+/** GitLab refuses a runner maximum job timeout under 10 minutes (Ci::Runner validation). */
+export const GITLAB_MINIMUM_MAXIMUM_TIMEOUT_SECONDS = 600;
+
 const RESOURCE_KEYS: Array<keyof JobResources> = ['cpu', 'memory', 'ephemeralStorage'];
 
 function show(key: keyof JobResources, value: number): string {
@@ -29,6 +32,13 @@ export function checkConsistency(cluster: ResolvedCluster): DefinitionProblem[] 
       });
     } else {
       seen.set(runner.name, index);
+    }
+
+    if (runner.gitlab.maximumTimeout < GITLAB_MINIMUM_MAXIMUM_TIMEOUT_SECONDS) {
+      problems.push({
+        path: `${at}.jobTimeout`,
+        message: `must be at least 10m: it becomes the runner's maximum job timeout in GitLab, which GitLab refuses under 10 minutes, got ${JSON.stringify(runner.jobTimeout)}`,
+      });
     }
 
     for (const key of RESOURCE_KEYS) {

@@ -9,8 +9,11 @@ import type {
   ClusterDefinition,
   ConsolidationPolicy,
   InstanceCategory,
+  GitLabCaCertificate,
   JobResources,
+  RunnerAccessLevel,
   RunnerDefinition,
+  RunnerScope,
 } from './definition';
 import { platformVersions } from './bootstrap/versions';
 import { DRAIN_MARGIN_SECONDS } from './drain';
@@ -74,6 +77,23 @@ export type ResolvedToken =
   | { readonly source: 'aws-secrets-manager'; readonly secretId: string; readonly property?: string }
   | { readonly source: 'existing-secret' };
 
+/** The runner object in GitLab, every field derived from the definition: what `gitlab:apply` sets. */
+export interface ResolvedRunnerGitLab {
+  /** Names the runner across GitLab and this repository: `<cluster>/<runner>`. */
+  readonly key: string;
+  readonly scope: RunnerScope;
+  /** Names the cluster and the runner, as GitLab lists it. */
+  readonly description: string;
+  /** The runner's tags (its architecture always among them). */
+  readonly tagList: readonly string[];
+  readonly runUntagged: boolean;
+  readonly locked: boolean;
+  readonly paused: boolean;
+  readonly accessLevel: RunnerAccessLevel;
+  /** Seconds: the runner's `jobTimeout`, so that no project's timeout lets a job outlast the managers' drain. */
+  readonly maximumTimeout: number;
+}
+
 export interface ResolvedRunner {
   readonly name: string;
   readonly arch: Architecture;
@@ -92,6 +112,8 @@ export interface ResolvedRunner {
   /** The Secret the manager reads its token from, and the key in it. */
   readonly tokenSecret: { readonly name: string; readonly key: string };
   readonly jobPool: ResolvedJobPool;
+  /** The runner's settings in GitLab. */
+  readonly gitlab: ResolvedRunnerGitLab;
   /** Names derived once. */
   readonly names: {
     /** Manager Deployment, ServiceAccount, ConfigMap, PDB, Role and RoleBinding. */
@@ -108,6 +130,8 @@ export interface ResolvedCluster {
   readonly region: string;
   readonly kubernetesVersion: string;
   readonly gitlabUrl: string;
+  /** The private CA of `gitlabUrl`, when the definition names one; the runner reads it as `tls-ca-file`. */
+  readonly gitlabCa?: Required<GitLabCaCertificate>;
   readonly runners: readonly ResolvedRunner[];
   readonly nodeClass: {
     readonly name: string;
@@ -150,11 +174,13 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
   const families = pool.instanceFamilies ?? [];
   const managerName = `gitlab-runner-${name}`;
   const token = runner.token;
+  const tags = [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)];
+  const runUntagged = runner.runUntagged ?? false;
   return {
     name,
     arch: runner.arch,
-    tags: [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)],
-    runUntagged: runner.runUntagged ?? false,
+    tags,
+    runUntagged,
     concurrent: runner.concurrent ?? 10,
     replicas: runner.replicas ?? 2,
     jobTimeout: runner.jobTimeout ?? '1h',
@@ -187,6 +213,17 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
       disruptionBudget: pool.disruptionBudget ?? '10%',
       terminationGracePeriod: seconds(drainSeconds),
     },
+    gitlab: {
+      key: `${cluster.name}/${name}`,
+      scope: runner.gitlab?.scope ?? { type: 'instance' },
+      description: `${cluster.name}/${name}: ${runner.arch} runner of EKS cluster ${cluster.name} (runner-fleet)`,
+      tagList: tags,
+      runUntagged,
+      locked: runner.gitlab?.locked ?? false,
+      paused: runner.gitlab?.paused ?? false,
+      accessLevel: runner.gitlab?.accessLevel ?? 'not_protected',
+      maximumTimeout: jobTimeoutSeconds,
+    },
     names: {
       manager: managerName,
       jobServiceAccount: `gitlab-ci-job-${name}`,
@@ -213,6 +250,7 @@ export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
     region: definition.region,
     kubernetesVersion: definition.kubernetesVersion ?? versions.kubernetes.default,
     gitlabUrl: (definition.gitlabUrl ?? 'https://gitlab.com').replace(/\/+$/, ''),
+    ...(definition.gitlabCa ? { gitlabCa: { ...definition.gitlabCa, key: definition.gitlabCa.key ?? 'ca.crt' } } : {}),
     runners,
     nodeClass: {
       name: 'gitlab-ci',
