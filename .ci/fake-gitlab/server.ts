@@ -110,6 +110,9 @@ export interface JobSpec {
   readonly timeout?: number;
 }
 
+/** A job as tests see it: a copy, with its trace as text. */
+export type JobView = Omit<FakeJob, 'trace'> & { readonly trace: string };
+
 /** A change made "in GitLab" behind the tool's back, to simulate drift. */
 export type RunnerPatch = Partial<Omit<FakeRunner, 'id' | 'token' | 'managers' | 'createdBy'>>;
 
@@ -292,7 +295,7 @@ export class FakeGitLab {
   }
 
   /** Queues a job in a new pipeline; a runner gets it on its next `POST /jobs/request` if GitLab would give it. */
-  enqueueJob(spec: JobSpec): FakeJob {
+  enqueueJob(spec: JobSpec): JobView {
     const project = this.addProject(spec.project ?? 'fleet/e2e');
     const job: FakeJob = {
       id: this.nextId.job++,
@@ -318,12 +321,12 @@ export class FakeGitLab {
   }
 
   /** A job with its trace as text. */
-  job(id: number): (Omit<FakeJob, 'trace'> & { trace: string }) | undefined {
+  job(id: number): JobView | undefined {
     const job = this.jobsById.get(id);
     return job && this.jobView(job);
   }
 
-  jobs(): Array<Omit<FakeJob, 'trace'> & { trace: string }> {
+  jobs(): JobView[] {
     return [...this.jobsById.values()].map((job) => this.jobView(job));
   }
 
@@ -336,7 +339,7 @@ export class FakeGitLab {
   }
 
   /** Resolves when the job reaches one of `statuses`; rejects after `timeoutMs` naming the status it had. */
-  waitForJob(id: number, statuses: readonly JobStatus[] = ['success', 'failed', 'canceled'], timeoutMs = 60_000): Promise<Omit<FakeJob, 'trace'> & { trace: string }> {
+  waitForJob(id: number, statuses: readonly JobStatus[] = ['success', 'failed', 'canceled'], timeoutMs = 60_000): Promise<JobView> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const job = this.jobsById.get(id);
@@ -387,12 +390,12 @@ export class FakeGitLab {
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+      response.statusCode = status;
       if (payload === undefined) {
-        response.statusCode = status;
-        return response.end();
+        response.end();
+        return;
       }
       response.setHeader('Content-Type', 'application/json');
-      response.statusCode = status;
       response.end(JSON.stringify(payload));
     };
     try {
@@ -812,7 +815,7 @@ export class FakeGitLab {
     return { status: 202, headers: headers({ Range: `0-${job.trace.length}` }) };
   }
 
-  private jobView(job: FakeJob): Omit<FakeJob, 'trace'> & { trace: string } {
+  private jobView(job: FakeJob): JobView {
     return { ...clone({ ...job, trace: undefined }), trace: job.trace.toString('utf8') };
   }
 
