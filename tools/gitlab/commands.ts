@@ -5,8 +5,8 @@
  * Everything printed passes through a filter that removes token-shaped strings and every token this run saw.
  */
 import { writeFileSync } from 'node:fs';
-import type { ResolvedCluster } from '../../lib/resolve';
-import { redactTokens } from '../../lib/tokens';
+import type { ResolvedCluster } from '../../lib/model/resolved';
+import { redactTokens } from '../../lib/runner/token-shapes';
 import { applyPlan, rotateToken } from './apply';
 import { type DesiredRunner, desiredRunners } from './desired';
 import { GitLabApi } from './gitlab-api';

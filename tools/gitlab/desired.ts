@@ -2,8 +2,8 @@
  * What GitLab should hold for each runner of the fleet, derived from the resolved definitions: the runner object's
  * settings, where it is registered, and where its token goes. Nothing here talks to GitLab.
  */
-import type { RunnerAccessLevel, RunnerScope } from '../../lib/definition';
-import type { ResolvedCluster } from '../../lib/resolve';
+import type { RunnerAccessLevel, RunnerScope } from '../../lib/model/definition';
+import type { ResolvedCluster } from '../../lib/model/resolved';
 import { maintenanceNote } from './ownership';
 
 /** The settings of a runner object in GitLab that this repository decides, by GitLab's API names. */

@@ -5,7 +5,7 @@
  * PRIVATE-TOKEN header) are never printed, only the status and GitLab's own description.
  */
 import { Gitlab } from '@gitbeaker/rest';
-import type { RunnerAccessLevel } from '../../lib/definition';
+import type { RunnerAccessLevel } from '../../lib/model/definition';
 import type { RunnerSettings } from './desired';
 
 export type RunnerType = 'instance_type' | 'group_type' | 'project_type';

@@ -2,7 +2,7 @@
  * The plan: for each GitLab instance, what apply would do to make GitLab's runners match the definitions. Reading
  * GitLab (readOwnedRunners) is separate from deciding (planInstance), which is pure and tested on its own.
  */
-import type { RunnerScope } from '../../lib/definition';
+import type { RunnerScope } from '../../lib/model/definition';
 import { type DesiredRunner, describeScope, type RunnerSettings, SETTING_NAMES } from './desired';
 import type { GitLabApi, GitLabRunner, ScopeIds } from './gitlab-api';
 import { ownerKey } from './ownership';

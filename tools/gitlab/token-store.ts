@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { redactTokens } from '../../lib/tokens';
+import { redactTokens } from '../../lib/runner/token-shapes';
 import { type DesiredRunner, describeDestination, type TokenDestination } from './desired';
 
 /** What was stored, and what a person must still run (kubectl), if anything. */
