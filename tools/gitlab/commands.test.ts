@@ -9,6 +9,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { FakeGitLab } from '../../.ci/fake-gitlab';
 import { type Moto, startMoto } from '../../.ci/moto/moto';
 import { fleet } from '../../definitions';
+import { resolveCluster } from '../../lib/model/resolve';
 import { applyCommand, type CommandOptions, planCommand, rotateCommand } from './commands';
 import { maintenanceNote, ownerKey } from './ownership';
 import { makeTokenStore } from './token-store';
@@ -283,5 +284,46 @@ describe('errors that stop before anything changes', () => {
   test('an unknown cluster', async () => {
     const plan = await run(planCommand, { clusters: ['prod'] });
     expect(plan.err).toBe('gitlab:plan: unknown cluster "prod"; the definitions have "staging", "production"\n');
+  });
+});
+
+describe('group and project runners, with a token of a group owner (no administrator)', () => {
+  const groupFleet = (scope: { type: 'group' | 'project'; path: string }) => [
+    resolveCluster({
+      name: 'team',
+      region: 'eu-central-1',
+      runners: [{ arch: 'arm64', tags: ['team'], jobTimeout: '2h', token: { source: 'aws-secrets-manager', secretId: 'team/arm64' }, gitlab: { scope, accessLevel: 'ref_protected', locked: true } }],
+    }),
+  ];
+
+  test('apply creates the runner in its group, a second plan finds no drift; moving it to a project replaces it', async () => {
+    gitlab.addGroup('platform');
+    gitlab.addProject('platform/app', { groupPath: 'platform' });
+    gitlab.addUser({ username: 'owner', ownedGroups: ['platform'], maintainedProjects: ['platform/app'] });
+    const owner = gitlab.addAccessToken('owner', ['create_runner', 'manage_runner', 'read_api']);
+
+    const inGroup = groupFleet({ type: 'group', path: 'platform' });
+    expect((await run(applyCommand, { fleet: inGroup, token: owner })).status).toBe(0);
+    const [created] = runnerByKey('team/arm64');
+    expect(created).toMatchObject({ runnerType: 'group_type', accessLevel: 'ref_protected', locked: true, maximumTimeout: 7200, tagList: ['arm64', 'team'] });
+    expect(await secretValue('team/arm64')).toBe(created.token);
+    expect(gitlab.requests({ path: '/api/v4/runners/all' })).toEqual([]);
+    expect((await run(planCommand, { fleet: inGroup, token: owner })).status).toBe(0);
+
+    const inProject = groupFleet({ type: 'project', path: 'platform/app' });
+    const plan = await run(planCommand, { fleet: inProject, token: owner });
+    expect(plan.out).toContain(`± team/arm64 (#${created.id})  replace: it is a group runner, the definition says project runner of platform/app`);
+    expect((await run(applyCommand, { fleet: inProject, token: owner })).status).toBe(0);
+    const [moved] = runnerByKey('team/arm64');
+    expect(moved).toMatchObject({ runnerType: 'project_type' });
+    expect(gitlab.runner(created.id)).toBeUndefined();
+    expect(await secretValue('team/arm64')).toBe(moved.token);
+    expect((await run(planCommand, { fleet: inProject, token: owner })).status).toBe(0);
+  });
+
+  test('a group that does not exist stops the plan, naming it', async () => {
+    const plan = await run(planCommand, { fleet: groupFleet({ type: 'group', path: 'nowhere' }) });
+    expect(plan.status).toBe(2);
+    expect(plan.err).toContain('answered 404 when reading group nowhere');
   });
 });

@@ -26,8 +26,7 @@ export type ScopeIds = { readonly type: 'instance' } | { readonly type: 'group';
 /** What each call needs from the token: scopes (any one of them) and a role. Named in every 401/403 message. */
 export const NEEDS = {
   listAll: { scopes: ['read_api', 'api'], role: 'an administrator (or auditor): listing all runners' },
-  listGroup: { scopes: ['read_api', 'api'], role: 'the Owner role of the group' },
-  listProject: { scopes: ['read_api', 'api'], role: 'the Maintainer role of the project' },
+  listAvailable: { scopes: ['read_api', 'api'], role: 'the Owner role of the groups and the Maintainer role of the projects whose runners are defined' },
   readNamespace: { scopes: ['read_api', 'api'], role: 'access to the group or project' },
   show: { scopes: ['read_api', 'manage_runner', 'api'], role: 'an administrator, or the Owner/Maintainer role of the runner\'s group/project' },
   create: { scopes: ['create_runner', 'api'], role: 'an administrator for instance runners, the Owner role for group runners, Maintainer for project runners' },
@@ -143,15 +142,9 @@ export class GitLabApi {
     return runners.map((r) => r.id);
   }
 
-  /** Ids of the group runners of a group. */
-  async groupRunnerIds(groupPath: string): Promise<number[]> {
-    const runners = await this.call('listGroup', `listing the runners of group ${groupPath}`, () => this.api.Runners.all({ groupId: groupPath, type: 'group_type', perPage: 100 }));
-    return runners.map((r) => r.id);
-  }
-
-  /** Ids of the project runners of a project. */
-  async projectRunnerIds(projectPath: string): Promise<number[]> {
-    const runners = await this.call('listProject', `listing the runners of project ${projectPath}`, () => this.api.Runners.all({ projectId: projectPath, type: 'project_type', perPage: 100 }));
+  /** Ids of the runners the token's user manages: of the groups it owns and the projects it maintains (GET /runners). */
+  async availableRunnerIds(): Promise<number[]> {
+    const runners = await this.call('listAvailable', 'listing the runners of your groups and projects (GET /runners)', () => this.api.Runners.all({ owned: true, perPage: 100 }));
     return runners.map((r) => r.id);
   }
 

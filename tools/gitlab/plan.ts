@@ -101,21 +101,12 @@ export async function resolveScopes(api: GitLabApi, desired: readonly DesiredRun
 
 /**
  * The runners of one instance that carry a key of this repository. With an instance runner among the desired ones
- * it lists every runner (needs an administrator); otherwise the runners of the groups and projects named. Details
- * are read for each listed runner (the listing has no maintenance note), a few at a time.
+ * it lists every runner (needs an administrator); otherwise every runner the token's user manages (its groups' and
+ * projects'), so a runner moved between them, or no longer defined, is still found.
  */
 export async function readOwnedRunners(api: GitLabApi, desired: readonly DesiredRunner[]): Promise<OwnedRunner[]> {
-  let ids: number[];
-  if (desired.length === 0 || desired.some((d) => d.scope.type === 'instance')) {
-    ids = await api.allRunnerIds();
-  } else {
-    const lists = await Promise.all(
-      [...new Map(desired.map((d) => [`${d.scope.type}:${(d.scope as { path: string }).path}`, d.scope] as const)).values()].map((scope) =>
-        scope.type === 'group' ? api.groupRunnerIds(scope.path) : api.projectRunnerIds((scope as { path: string }).path),
-      ),
-    );
-    ids = [...new Set(lists.flat())];
-  }
+  // The listing has no maintenance note: details are read for each listed runner, a few at a time.
+  const ids = desired.length === 0 || desired.some((d) => d.scope.type === 'instance') ? await api.allRunnerIds() : await api.availableRunnerIds();
   const owned: OwnedRunner[] = [];
   const queue = [...ids].sort((a, b) => a - b);
   const worker = async () => {
