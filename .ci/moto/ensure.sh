@@ -6,6 +6,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${RUNNER_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runner-fleet}"
 venv="$cache/venv/moto-$(sha256sum "$here/requirements.txt" | cut -c1-12)"
+mkdir -p "$cache/venv"
+# Test files start moto in parallel: one installs, the others wait for it.
+exec 9>"$venv.lock"
+flock 9
 if [ ! -x "$venv/bin/moto_server" ]; then
   echo "installing moto from PyPI into $venv, first run only" >&2
   rm -rf "$venv"
