@@ -52,6 +52,12 @@ export interface FakeGitLabOptions {
    */
   readonly tls?: boolean | { readonly names?: readonly string[] };
   /**
+   * With `tls`, also serve plain HTTP on 127.0.0.1 (a free port), same state: for tools running in the test process,
+   * whose fetch cannot be told to trust the run's CA (Node reads NODE_EXTRA_CA_CERTS only at start).
+   * @default false
+   */
+  readonly plainLoopback?: boolean;
+  /**
    * Seconds the runner should wait between trace updates (X-GitLab-Trace-Update-Interval).
    * @default 1
    */
@@ -147,6 +153,8 @@ export class FakeGitLab {
   readonly url: string;
   /** API base, `${url}/api/v4`. */
   readonly apiUrl: string;
+  /** Plain-HTTP URL on loopback, same state, when started with `plainLoopback` (else undefined). */
+  loopbackUrl: string | undefined;
   /** PEM of the run's CA when serving HTTPS. */
   readonly caCertificate: string | undefined;
   /** Path of the CA file when serving HTTPS (removed by stop()). */
@@ -163,6 +171,8 @@ export class FakeGitLab {
   private readonly waiters = new Set<() => void>();
   private nextId = { user: 1, namespace: 1, runner: 1, job: 1, pipeline: 1 };
   private lastUpdate = randomUUID();
+
+  private loopbackServer: Server | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -183,7 +193,7 @@ export class FakeGitLab {
     const certificates = options.tls ? makeRunCertificates([...new Set(tlsNames)]) : undefined;
     // The handler needs the instance, and the instance needs the listening server's port.
     const created: { fake?: FakeGitLab } = {};
-    const handler = (request: IncomingMessage, response: ServerResponse) => void created.fake!.handle(request, response);
+    const handler = (request: IncomingMessage, response: ServerResponse) => void created.fake!.handle(request, response, created.fake!.url);
     const server = certificates
       ? createHttpsServer({ cert: certificates.serverCertificate, key: certificates.serverKey }, handler)
       : createHttpServer(handler);
@@ -198,14 +208,27 @@ export class FakeGitLab {
     }
     const { port } = server.address() as AddressInfo;
     const hostInUrl = isIPv6(host) ? `[${host}]` : host;
-    created.fake = new FakeGitLab(server, `${certificates ? 'https' : 'http'}://${hostInUrl}:${port}`, certificates, options.traceUpdateInterval ?? 1);
-    return created.fake;
+    const fake = new FakeGitLab(server, `${certificates ? 'https' : 'http'}://${hostInUrl}:${port}`, certificates, options.traceUpdateInterval ?? 1);
+    created.fake = fake;
+    if (options.plainLoopback && certificates) {
+      const plain = createHttpServer((request, response) => void fake.handle(request, response, fake.loopbackUrl!));
+      await new Promise<void>((resolve, reject) => {
+        plain.once('error', reject);
+        plain.listen(0, '127.0.0.1', () => resolve());
+      });
+      fake.loopbackServer = plain;
+      fake.loopbackUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    }
+    return fake;
   }
 
   /** Stops the server (open connections too) and removes the run's CA. */
   async stop(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const server of [this.server, this.loopbackServer]) {
+      if (!server) continue;
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
     this.certificates?.remove();
   }
 
@@ -380,7 +403,8 @@ export class FakeGitLab {
 
   // ---- HTTP -----------------------------------------------------------------------------------------------------
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** `base`: the URL of the listener the request came in on (pagination links point back to it). */
+  private async handle(request: IncomingMessage, response: ServerResponse, base: string): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake');
     const raw = await readBody(request);
     const contentType = String(request.headers['content-type'] ?? '');
@@ -415,7 +439,7 @@ export class FakeGitLab {
         if (failure.times <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
         return send(failure.status, failure.body ?? { message: `${failure.status} injected failure` });
       }
-      const result = this.route(record.method, url, body, request, raw);
+      const result = this.route(record.method, url, body, request, raw, base);
       send(result.status, result.body, result.headers);
     } catch (error) {
       if (error instanceof HttpError) return send(error.status, error.body, error.headers);
@@ -425,7 +449,7 @@ export class FakeGitLab {
     }
   }
 
-  private route(method: string, url: URL, body: unknown, request: IncomingMessage, raw: Buffer): { status: number; body?: unknown; headers?: Record<string, string> } {
+  private route(method: string, url: URL, body: unknown, request: IncomingMessage, raw: Buffer, base: string): { status: number; body?: unknown; headers?: Record<string, string> } {
     const path = url.pathname;
     const params = { ...Object.fromEntries(url.searchParams), ...(body && typeof body === 'object' ? (body as Record<string, unknown>) : {}) };
     let m: RegExpMatchArray | null;
@@ -445,18 +469,18 @@ export class FakeGitLab {
     if (method === 'POST' && path === '/api/v4/user/runners') return this.createRunnerByApi(user, params);
     if (method === 'GET' && path === '/api/v4/runners/all') {
       if (!user.admin) throw forbidden();
-      return this.page([...this.runnersById.values()], params, url);
+      return this.page([...this.runnersById.values()], params, url, base);
     }
-    if (method === 'GET' && path === '/api/v4/runners') return this.page([...this.runnersById.values()].filter((r) => this.canManage(user, r)), params, url);
+    if (method === 'GET' && path === '/api/v4/runners') return this.page([...this.runnersById.values()].filter((r) => this.canManage(user, r)), params, url, base);
     if (method === 'GET' && (m = path.match(/^\/api\/v4\/groups\/([^/]+)\/runners$/))) {
       const group = this.findGroup(decodeURIComponent(m[1]));
       if (!user.admin && !user.ownedGroups.includes(group.fullPath)) throw forbidden();
-      return this.page([...this.runnersById.values()].filter((r) => r.runnerType === 'group_type' && r.groupId === group.id), params, url);
+      return this.page([...this.runnersById.values()].filter((r) => r.runnerType === 'group_type' && r.groupId === group.id), params, url, base);
     }
     if (method === 'GET' && (m = path.match(/^\/api\/v4\/projects\/([^/]+)\/runners$/))) {
       const project = this.findProject(decodeURIComponent(m[1]));
       if (!user.admin && !user.maintainedProjects.includes(project.fullPath)) throw forbidden();
-      return this.page([...this.runnersById.values()].filter((r) => r.runnerType === 'instance_type' || r.projectIds.includes(project.id)), params, url);
+      return this.page([...this.runnersById.values()].filter((r) => r.runnerType === 'instance_type' || r.projectIds.includes(project.id)), params, url, base);
     }
     if (method === 'GET' && (m = path.match(/^\/api\/v4\/groups\/([^/]+)$/))) {
       const group = this.findGroup(decodeURIComponent(m[1]));
@@ -662,7 +686,7 @@ export class FakeGitLab {
   }
 
   /** A listing with GitLab's filters (type, paused, status, tag_list) and offset pagination headers. */
-  private page(runners: FakeRunner[], params: Record<string, unknown>, url: URL) {
+  private page(runners: FakeRunner[], params: Record<string, unknown>, url: URL, base: string) {
     let selected = runners;
     if (params.type !== undefined) {
       if (!RUNNER_TYPES.includes(params.type as RunnerType)) throw badRequest('type does not have a valid value');
@@ -679,7 +703,7 @@ export class FakeGitLab {
     const totalPages = Math.max(1, Math.ceil(selected.length / perPage));
     const items = selected.slice((pageNumber - 1) * perPage, pageNumber * perPage).map((r) => this.summary(r));
     const link = (page: number) => {
-      const next = new URL(`${this.url}${url.pathname}`);
+      const next = new URL(`${base}${url.pathname}`);
       for (const [key, value] of url.searchParams) next.searchParams.set(key, value);
       next.searchParams.set('page', String(page));
       next.searchParams.set('per_page', String(perPage));
