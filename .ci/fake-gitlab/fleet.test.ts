@@ -16,7 +16,7 @@ test('an HTTPS fake GitLab gets every runner of the clusters from gitlab:apply, 
         expect(gitlab.runner(id)).toMatchObject({ token, maximumTimeout: runner.jobTimeoutSeconds, runUntagged: runner.runUntagged, tagList: runner.tags });
       }
     }
-    const job = gitlab.enqueueJob({ tags: ['arm64', 'staging'], script: ['true'] });
+    const job = gitlab.enqueueJob({ tags: ['arm64', 'staging'], script: ['true'], project: 'example-group/app' });
     const { token } = applied.get('staging/arm64')!;
     const reply = await fetch(`${gitlab.loopbackUrl}/api/v4/jobs/request`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
     expect(((await reply.json()) as { id: number }).id).toBe(job.id);

@@ -17,12 +17,18 @@ export interface AppliedRunner {
 
 /**
  * Runs gitlab:apply for `clusters` against `gitlab` (its plain loopback URL when it serves HTTPS: start it with
- * `plainLoopback: true`). Returns every runner of the clusters by key (`<cluster>/<runner>`); throws with the
+ * `plainLoopback: true`), as an administrator, after adding the groups and projects the runners' scopes name. Returns every runner of the clusters by key (`<cluster>/<runner>`); throws with the
  * tool's own message if apply does not complete.
  */
 export async function applyFleet(gitlab: FakeGitLab, clusters: readonly ResolvedCluster[]): Promise<Map<string, AppliedRunner>> {
   const url = gitlab.url.startsWith('https:') ? gitlab.loopbackUrl : gitlab.url;
   if (!url) throw new Error('applyFleet: the fake GitLab serves HTTPS only; start it with plainLoopback: true');
+  // The groups and projects the definitions name exist in the fake, as they would in GitLab.
+  for (const runner of clusters.flatMap((c) => c.runners)) {
+    const scope = runner.gitlab.scope;
+    if (scope.type === 'group') gitlab.addGroup(scope.path);
+    if (scope.type === 'project') gitlab.addProject(scope.path);
+  }
   gitlab.addUser({ username: 'runner-fleet-apply', admin: true });
   const accessToken = gitlab.addAccessToken('runner-fleet-apply', ['create_runner', 'manage_runner', 'read_api']);
   const tokens = new Map<string, string>();

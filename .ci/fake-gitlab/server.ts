@@ -259,11 +259,13 @@ export class FakeGitLab {
     return clone(group);
   }
 
-  /** Adds a project; in `groupPath` when given, which group runners of that group (or a parent) serve. */
+  /** Adds a project, in the group its path names (or `groupPath`), whose group runners (and a parent's) serve it. */
   addProject(fullPath: string, options: { groupPath?: string; buildTimeout?: number } = {}): FakeProject {
     const existing = [...this.projectsById.values()].find((p) => p.fullPath === fullPath);
     if (existing) return clone(existing);
-    const project: FakeProject = { id: this.nextId.namespace++, fullPath, buildTimeout: options.buildTimeout ?? DEFAULT_PROJECT_TIMEOUT, ...(options.groupPath ? { groupPath: options.groupPath } : {}) };
+    // A project lives in the namespace its path names: group runners of that group (or a parent) serve it.
+    const groupPath = options.groupPath ?? (fullPath.includes('/') ? fullPath.slice(0, fullPath.lastIndexOf('/')) : undefined);
+    const project: FakeProject = { id: this.nextId.namespace++, fullPath, buildTimeout: options.buildTimeout ?? DEFAULT_PROJECT_TIMEOUT, ...(groupPath ? { groupPath } : {}) };
     this.projectsById.set(project.id, project);
     return clone(project);
   }

@@ -13,6 +13,7 @@ let token: string;
 beforeAll(async () => {
   gitlab = await FakeGitLab.start();
   gitlab.addUser({ username: 'bot', admin: true });
+  gitlab.addGroup('example-group');
   token = gitlab.addAccessToken('bot', ['read_api', 'create_runner', 'manage_runner']);
 });
 afterAll(() => gitlab.stop());

@@ -27,6 +27,8 @@ afterAll(() => moto?.stop());
 beforeEach(async () => {
   gitlab = await FakeGitLab.start();
   gitlab.addUser({ username: 'fleet-bot', admin: true });
+  // Staging's runners are group runners of this group (definitions/staging.ts).
+  gitlab.addGroup('example-group');
   adminToken = gitlab.addAccessToken('fleet-bot', ['create_runner', 'manage_runner', 'read_api']);
   work = mkdtempSync(join(tmpdir(), 'gitlab-side-'));
 });
@@ -82,7 +84,7 @@ test('from an empty GitLab, apply creates every runner of both example clusters 
   for (const { cluster, runner } of allRunners) {
     const [created] = runnerByKey(`${cluster.name}/${runner.name}`);
     expect(created).toMatchObject({
-      runnerType: 'instance_type',
+      runnerType: runner.gitlab.scope.type === 'instance' ? 'instance_type' : 'group_type',
       runUntagged: runner.runUntagged,
       paused: false,
       locked: false,
@@ -110,7 +112,8 @@ test('from an empty GitLab, apply creates every runner of both example clusters 
 test('the runners apply makes get exactly the jobs their definition implies, with the definition\'s timeout as the cap', async () => {
   expect((await run(applyCommand)).status).toBe(0);
   const largeJob = gitlab.enqueueJob({ tags: ['large', 'production'], script: ['true'], timeout: 6 * 3600 });
-  const stagingArm = gitlab.enqueueJob({ tags: ['arm64', 'staging'], script: ['true'] });
+  const stagingArm = gitlab.enqueueJob({ tags: ['arm64', 'staging'], script: ['true'], project: 'example-group/app' });
+  const stagingArmElsewhere = gitlab.enqueueJob({ tags: ['arm64', 'staging'], script: ['true'], project: 'other-group/app' });
   const untagged = gitlab.enqueueJob({ script: ['true'] });
   const ask = async (key: string) => {
     const reply = await fetch(`${gitlab.apiUrl}/jobs/request`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: runnerByKey(key)[0].token }) });
@@ -120,7 +123,9 @@ test('the runners apply makes get exactly the jobs their definition implies, wit
   expect(await ask('staging/arm64')).toBe(stagingArm.id);
   expect(await ask('production/amd64-large')).toBe(largeJob.id);
   expect(gitlab.job(largeJob.id)).toMatchObject({ timeout: 3 * 3600, timeoutSource: 'runner_timeout_source' });
+  expect(await ask('staging/arm64')).toBe(204);
   expect(gitlab.job(untagged.id)!.status).toBe('pending');
+  expect(gitlab.job(stagingArmElsewhere.id)!.status).toBe('pending');
 });
 
 test('a change made in GitLab shows as drift, apply reverts it, and only the fields that drifted are sent', async () => {
@@ -246,14 +251,14 @@ describe('errors that stop before anything changes', () => {
     await gitlab.stop();
     const plan = await run(planCommand, { env: { RUNNER_FLEET_GITLAB_URL: closed, GITLAB_TOKEN: adminToken } });
     expect(plan.status).toBe(2);
-    expect(plan.err).toMatch(new RegExp(`^gitlab:plan: GitLab at ${closed} is unreachable when listing all runners \\(GET /runners/all\\) \\(ECONNREFUSED\\)`));
+    expect(plan.err).toMatch(new RegExp(`^gitlab:plan: GitLab at ${closed} is unreachable when reading group example-group \\(ECONNREFUSED\\)`));
     gitlab = await FakeGitLab.start();
   });
 
   test('a token GitLab does not know: 401, naming the scope it needs', async () => {
     const plan = await run(planCommand, { token: 'glpat-unknown' });
     expect(plan.status).toBe(2);
-    expect(plan.err).toContain('refused the token (401 Unauthorized) when listing all runners (GET /runners/all): the token is missing, revoked or expired. It needs the scope "read_api" or "api".');
+    expect(plan.err).toContain('refused the token (401 Unauthorized) when reading group example-group: the token is missing, revoked or expired. It needs the scope "read_api" or "api".');
     expect(plan.err).not.toContain('glpat-unknown');
   });
 
