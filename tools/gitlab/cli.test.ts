@@ -20,10 +20,14 @@ afterAll(() => gitlab.stop());
 
 /** Runs the CLI in a child process; spawnSync would block the fake GitLab's event loop. */
 function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return cliWith({ RUNNER_FLEET_GITLAB_URL: gitlab.url, GITLAB_TOKEN: token }, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('node', ['scripts/run-ts.mjs', 'scripts/gitlab.ts', ...args], {
       cwd: repo,
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME!, RUNNER_FLEET_GITLAB_URL: gitlab.url, GITLAB_TOKEN: token },
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -62,4 +66,20 @@ test('bad arguments exit 2 with the usage', async () => {
     expect(result.stderr).toMatch(/gitlab: |gitlab:rotate: rotate needs --runner/);
   }
   expect(spawnSync('node', ['scripts/run-ts.mjs', 'scripts/gitlab.ts', 'plan', '--help'], { cwd: repo, encoding: 'utf8' }).stdout).toContain('npm run -s gitlab:apply');
+});
+
+test('a GitLab behind a private CA: trusted through NODE_EXTRA_CA_CERTS, and a clear message without it', async () => {
+  const https = await FakeGitLab.start({ tls: true });
+  try {
+    https.addUser({ username: 'bot', admin: true });
+    https.addGroup('example-group');
+    const env = { RUNNER_FLEET_GITLAB_URL: https.url, GITLAB_TOKEN: https.addAccessToken('bot', ['read_api']) };
+    const trusted = await cliWith({ ...env, NODE_EXTRA_CA_CERTS: https.caFile! }, 'plan');
+    expect([trusted.status, trusted.stdout]).toEqual([1, expect.stringContaining('Plan: 5 to create')]);
+    const untrusted = await cliWith(env, 'plan');
+    expect(untrusted.status).toBe(2);
+    expect(untrusted.stderr).toMatch(/cannot verify the TLS certificate of GitLab at https:\/\/127\.0\.0\.1:\d+ when reading group example-group \([A-Z_]+\): for a private CA, set NODE_EXTRA_CA_CERTS to its PEM file\./);
+  } finally {
+    await https.stop();
+  }
 });
