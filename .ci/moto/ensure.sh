@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ensure.sh: prints the path of moto_server (the AWS emulator moto, in server mode), installing it from PyPI on first
 # use into a virtualenv cached under ${RUNNER_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runner-fleet}, keyed by a
-# hash of requirements.txt (every dependency pinned). About 20 s the first time, nothing afterwards.
+# hash of requirements.txt (every dependency pinned). About 40 s the first time here, nothing afterwards.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${RUNNER_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runner-fleet}"
