@@ -34,12 +34,22 @@ export function strictSchema(schema: Schema): Schema {
   return out;
 }
 
+/**
+ * CRD patterns are Go (RE2) regular expressions: the inline case-insensitive flag `(?i)` (the Prometheus Operator
+ * CRDs use it) has no JavaScript equivalent, so it becomes the `i` flag of the whole pattern.
+ */
+const goRegExp = Object.assign(
+  (pattern: string, flags: string) =>
+    pattern.includes('(?i)') ? new RegExp(pattern.split('(?i)').join(''), `${flags}i`) : new RegExp(pattern, flags),
+  { code: 'new RegExp' },
+);
+
 /** Validators by "apiVersion/kind", for every version each CRD serves. */
 export class CrdValidators {
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(crdFiles: readonly string[]) {
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
     for (const file of crdFiles) {
       for (const document of parseAllDocuments(readFileSync(file, 'utf8'))) {
         const crd = document.toJS() as {

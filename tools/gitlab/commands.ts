@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { ResolvedCluster } from '../../lib/model/resolved';
-import { redactTokens } from '../../lib/runner/token-shapes';
+import { redactTokens } from '../../lib/model/token-shapes';
 import { applyPlan, rotateToken } from './apply';
 import { type DesiredRunner, desiredRunners } from './desired';
 import { GitLabApi } from './gitlab-api';

@@ -23,14 +23,7 @@ export const SETTING_NAMES = ['description', 'maintenance_note', 'tag_list', 'ru
 
 /** Where a new or rotated runner token is stored. */
 export type TokenDestination =
-  | {
-      readonly kind: 'aws-secrets-manager';
-      readonly region: string;
-      readonly secretId: string;
-      readonly property?: string;
-      /** The ExternalSecret (managers' namespace) that copies it into the managers' Secret. */
-      readonly externalSecret: string;
-    }
+  | { readonly kind: 'aws-secrets-manager'; readonly region: string; readonly secretId: string; readonly property?: string }
   | { readonly kind: 'existing-secret'; readonly namespace: string; readonly secretName: string; readonly key: string };
 
 export interface DesiredRunner {
@@ -68,7 +61,7 @@ export function desiredRunners(clusters: readonly ResolvedCluster[]): DesiredRun
       },
       token:
         runner.token.source === 'aws-secrets-manager'
-          ? { kind: 'aws-secrets-manager', region: cluster.region, secretId: runner.token.secretId, ...(runner.token.property ? { property: runner.token.property } : {}), externalSecret: runner.tokenSecret.name }
+          ? { kind: 'aws-secrets-manager', region: cluster.region, secretId: runner.token.secretId, ...(runner.token.property ? { property: runner.token.property } : {}) }
           : { kind: 'existing-secret', namespace: cluster.namespaces.managers, secretName: runner.tokenSecret.name, key: runner.tokenSecret.key },
       manager: { namespace: cluster.namespaces.managers, name: runner.names.manager },
     })),

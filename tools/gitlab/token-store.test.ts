@@ -28,7 +28,7 @@ const runner = (token: DesiredRunner['token'], key = 'prod/amd64'): DesiredRunne
   settings: { description: '', maintenance_note: '', tag_list: ['amd64'], run_untagged: false, locked: false, paused: false, access_level: 'not_protected', maximum_timeout: 3600 },
   token, manager: { namespace: 'gitlab-runner', name: `gitlab-runner-${key.split('/')[1]}` },
 });
-const aws = (secretId: string, property?: string): DesiredRunner['token'] => ({ kind: 'aws-secrets-manager', region: 'eu-central-1', secretId, ...(property ? { property } : {}), externalSecret: 'x-token' });
+const aws = (secretId: string, property?: string): DesiredRunner['token'] => ({ kind: 'aws-secrets-manager', region: 'eu-central-1', secretId, ...(property ? { property } : {}) });
 const read = async (secretId: string) => (await client().send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
 
 describe('AWS Secrets Manager (moto)', () => {
@@ -58,9 +58,9 @@ describe('AWS Secrets Manager (moto)', () => {
     expect((error as Error).message).not.toContain(fakeToken(5));
   });
 
-  test('needs no token folder, and after a rotation says how to sync the Secret and restart the managers', () => {
+  test('needs no token folder, and after a rotation says to name the new token revision (docs/lifecycle.md)', () => {
     expect(store().unavailable(runner(aws('fleet/x')))).toBeUndefined();
-    expect(store().afterRotation(runner(aws('fleet/x')))).toMatch(/annotate externalsecret x-token force-sync=.*\n.*rollout restart deployment\/gitlab-runner-amd64/);
+    expect(store().afterRotation(runner(aws('fleet/x')))).toMatch(/^roll the managers onto the new token: set tokenRevision: '\d{4}-\d{2}-\d{2}' on runner amd64 of cluster prod in definitions\/, npm run synth, merge/);
   });
 });
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { redactTokens } from '../../lib/runner/token-shapes';
+import { redactTokens } from '../../lib/model/token-shapes';
 import { type DesiredRunner, describeDestination, type TokenDestination } from './desired';
 
 /** What was stored, and what a person must still run (kubectl), if anything. */
@@ -128,12 +128,11 @@ export function makeTokenStore(options: TokenStoreOptions = {}): TokenStore {
       return runner.token.kind === 'aws-secrets-manager' ? storeInAws(runner, runner.token, token) : storeInFile(runner, runner.token, token);
     },
     afterRotation(runner) {
-      const restart = `kubectl --namespace ${runner.manager.namespace} rollout restart deployment/${runner.manager.name}`;
-      if (runner.token.kind === 'aws-secrets-manager') {
-        const sync = `kubectl --namespace ${runner.manager.namespace} annotate externalsecret ${runner.token.externalSecret} force-sync=$(date +%s) --overwrite`;
-        return `the managers keep the old token until they restart (running jobs finish with their job tokens); with kubectl pointed at cluster ${runner.cluster}, sync the Secret and restart them (they drain first):\n    ${sync}\n    ${restart}`;
-      }
-      return `after creating the Secret, restart the managers (they drain first):\n    ${restart}`;
+      const revision = new Date().toISOString().slice(0, 10);
+      const roll =
+        `roll the managers onto the new token: set tokenRevision: '${revision}' on runner ${runner.runner} of cluster ${runner.cluster} in definitions/, ` +
+        'npm run synth, merge (docs/lifecycle.md, "Rotate a runner token"). Until then the running managers keep the old token, which GitLab refuses for new jobs; running jobs finish.';
+      return runner.token.kind === 'aws-secrets-manager' ? roll : `after the kubectl command above, ${roll}`;
     },
   };
 }
