@@ -677,6 +677,7 @@ export class FakeGitLab {
       maximum_timeout: runner.maximumTimeout,
       access_level: runner.accessLevel,
       maintenance_note: runner.maintenanceNote,
+      token_expires_at: runner.tokenExpiresAt,
       contacted_at: runner.contactedAt,
       version: null,
       revision: null,

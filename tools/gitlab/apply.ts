@@ -109,6 +109,8 @@ export async function applyPlan(api: GitLabApi, plan: InstancePlan, store: Token
         break;
     }
   }
+  // Expiring tokens are a person's job (rotate, then a tokenRevision merge): reported, not done here.
+  pending.push(...plan.warnings);
   return { pending, followUps };
 }
 

@@ -331,3 +331,23 @@ describe('group and project runners, with a token of a group owner (no administr
     expect(plan.err).toContain('answered 404 when reading group nowhere');
   });
 });
+
+test('a token expiring within two weeks (or expired) makes plan exit 1 and names the command; later ones do not', async () => {
+  await run(applyCommand);
+  const [soon] = runnerByKey('production/arm64');
+  const [later] = runnerByKey('production/amd64');
+  const [gone] = runnerByKey('staging/amd64');
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  gitlab.updateRunner(soon.id, { tokenExpiresAt: inDays(3) });
+  gitlab.updateRunner(later.id, { tokenExpiresAt: inDays(30) });
+  gitlab.updateRunner(gone.id, { tokenExpiresAt: inDays(-1) });
+  const plan = await run(planCommand);
+  expect(plan.status).toBe(1);
+  expect(plan.out).toMatch(new RegExp(`! production/arm64 \\(#${soon.id}\\): its token expires \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC; run \`npm run gitlab:rotate -- --runner production/arm64\`, then name a new tokenRevision`));
+  expect(plan.out).toMatch(new RegExp(`! staging/amd64 \\(#${gone.id}\\): its token expired `));
+  expect(plan.out).not.toContain(`production/amd64 (#${later.id}): its token`);
+  expect(plan.out).toContain('5 unchanged, 2 token(s) expiring.');
+  const apply = await run(applyCommand);
+  expect(apply.status).toBe(1);
+  expect(apply.err).toContain('waiting: production/arm64');
+});

@@ -18,6 +18,8 @@ export interface GitLabRunner {
   readonly groupIds: readonly number[];
   readonly projectIds: readonly number[];
   readonly settings: RunnerSettings;
+  /** When its token stops working (instances that enforce runner token expiry), ISO time, or null. */
+  readonly tokenExpiresAt: string | null;
 }
 
 /** Where a runner is created: the instance, or a group / project by id. */
@@ -112,6 +114,7 @@ interface RunnerDetails {
   paused: boolean;
   access_level: RunnerAccessLevel;
   maximum_timeout: number | null;
+  token_expires_at?: string | null;
   groups?: Array<{ id: number }>;
   projects?: Array<{ id: number }>;
 }
@@ -171,6 +174,7 @@ export class GitLabApi {
       runnerType: details.runner_type,
       groupIds: (details.groups ?? []).map((g) => g.id),
       projectIds: (details.projects ?? []).map((p) => p.id),
+      tokenExpiresAt: details.token_expires_at ?? null,
       settings: {
         description: details.description ?? '',
         maintenance_note: details.maintenance_note ?? '',

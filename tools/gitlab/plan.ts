@@ -34,11 +34,16 @@ export type Action =
 export interface InstancePlan {
   readonly gitlabUrl: string;
   readonly actions: readonly Action[];
+  /** What needs a person soon though nothing differs: tokens about to expire. */
+  readonly warnings: readonly string[];
 }
 
-/** Whether applying the plan would change anything (conflicts count: they need a person). */
+/** Tokens expiring within this many days are reported (rotation is a person's merge: leave time for it). */
+export const TOKEN_EXPIRY_WARNING_DAYS = 14;
+
+/** Whether the plan needs anything done (conflicts and expiring tokens count: they need a person). */
 export function hasChanges(plans: readonly InstancePlan[]): boolean {
-  return plans.some((p) => p.actions.some((a) => a.kind !== 'unchanged'));
+  return plans.some((p) => p.warnings.length > 0 || p.actions.some((a) => a.kind !== 'unchanged'));
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -64,7 +69,7 @@ function inScope(runner: GitLabRunner, scope: ScopeIds): boolean {
  * Decides the actions for one instance. `owned` are the runners carrying a key of one of `clusters` (the clusters
  * being planned): only those may be deleted; runners of other clusters are never touched.
  */
-export function planInstance(gitlabUrl: string, desired: readonly DesiredRunner[], owned: readonly OwnedRunner[], scopeIds: ReadonlyMap<string, ScopeIds>, clusters: ReadonlySet<string>): InstancePlan {
+export function planInstance(gitlabUrl: string, desired: readonly DesiredRunner[], owned: readonly OwnedRunner[], scopeIds: ReadonlyMap<string, ScopeIds>, clusters: ReadonlySet<string>, now = new Date()): InstancePlan {
   const actions: Action[] = [];
   for (const want of desired) {
     const ids = scopeIds.get(want.key)!;
@@ -81,7 +86,17 @@ export function planInstance(gitlabUrl: string, desired: readonly DesiredRunner[
   for (const runner of owned) {
     if (!wanted.has(runner.key) && clusters.has(runner.key.split('/')[0])) actions.push({ kind: 'delete', actual: runner });
   }
-  return { gitlabUrl, actions };
+  const warnings: string[] = [];
+  for (const action of actions) {
+    if (action.kind !== 'update' && action.kind !== 'unchanged') continue;
+    const expires = action.actual.tokenExpiresAt === null ? NaN : Date.parse(action.actual.tokenExpiresAt);
+    if (Number.isNaN(expires) || expires - now.getTime() > TOKEN_EXPIRY_WARNING_DAYS * 86_400_000) continue;
+    warnings.push(
+      `${action.desired.key} (#${action.actual.id}): its token ${expires <= now.getTime() ? 'expired' : 'expires'} ${new Date(expires).toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
+        `run \`npm run gitlab:rotate -- --runner ${action.desired.key}\`, then name a new tokenRevision (docs/lifecycle.md)`,
+    );
+  }
+  return { gitlabUrl, actions, warnings };
 }
 
 /** Where each desired runner lives in GitLab, by id (groups and projects are named by path in the definitions). */

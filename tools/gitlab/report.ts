@@ -42,6 +42,8 @@ function counts(plans: readonly InstancePlan[]): string {
   const n = (kind: Action['kind']) => all.filter((a) => a.kind === kind).length;
   const parts = [`${n('create')} to create`, `${n('update')} to update`, `${n('replace')} to replace`, `${n('delete')} to delete`, `${n('unchanged')} unchanged`];
   if (n('conflict')) parts.push(`${n('conflict')} in conflict`);
+  const expiring = plans.reduce((sum, p) => sum + p.warnings.length, 0);
+  if (expiring) parts.push(`${expiring} token(s) expiring`);
   return parts.join(', ');
 }
 
@@ -51,6 +53,7 @@ export function planText(plans: readonly InstancePlan[]): string {
     lines.push(`GitLab ${plan.gitlabUrl}`);
     const width = Math.max(0, ...plan.actions.map((a) => subject(a).length));
     for (const action of plan.actions) lines.push(`  ${SYMBOL[action.kind]} ${subject(action).padEnd(width)}  ${describeAction(action)}`);
+    for (const warning of plan.warnings) lines.push(`  ! ${warning}`);
   }
   lines.push(`Plan: ${counts(plans)}.`);
   return `${lines.join('\n')}\n`;
@@ -64,6 +67,8 @@ export function planMarkdown(plans: readonly InstancePlan[]): string {
     lines.push(`**${plan.gitlabUrl}**`, '', '| | runner | what |', '|---|---|---|');
     for (const action of plan.actions) lines.push(`| ${SYMBOL[action.kind]} | ${cell(subject(action))} | ${cell(describeAction(action))} |`);
     lines.push('');
+    for (const warning of plan.warnings) lines.push(`- ⚠️ ${warning}`);
+    if (plan.warnings.length) lines.push('');
   }
   lines.push(`Plan: ${counts(plans)}.`, '');
   return lines.join('\n');
