@@ -192,7 +192,8 @@ export interface RunnerDefinition {
   /** CPU architecture of this runner's jobs and of its manager pod. */
   readonly arch: Architecture;
   /**
-   * Short name, unique in the cluster, used in resource names (`gitlab-runner-<name>`).
+   * Short name, unique in the cluster, used in resource names (`gitlab-runner-<name>`, pool `gitlab-ci-jobs-<name>`):
+   * lowercase letters, digits and dashes, at most 20 characters.
    * @default - the architecture
    */
   readonly name?: string;
@@ -221,13 +222,14 @@ export interface RunnerDefinition {
    */
   readonly runUntagged?: boolean;
   /**
-   * Jobs one manager runs at once (config.toml `concurrent`).
+   * Jobs one manager runs at once (config.toml `concurrent`), 1 to 500. The runner runs up to
+   * `concurrent × replicas` jobs.
    * @default 10
    */
   readonly concurrent?: number;
   /**
-   * Manager replicas. Each runs up to `concurrent` jobs; with 2 or more, a rollout or a node drain never leaves
-   * the architecture without a manager.
+   * Manager replicas, 1 to 10. Each runs up to `concurrent` jobs; with 2 or more, a rollout or a node drain never
+   * leaves the architecture without a manager.
    * @default 2
    */
   readonly replicas?: number;
@@ -240,8 +242,8 @@ export interface RunnerDefinition {
    */
   readonly retiring?: boolean;
   /**
-   * The longest job timeout any project may use on this runner, for example "1h" or "3h". Drain grace periods and
-   * the job pool's `terminationGracePeriod` derive from it.
+   * The longest job timeout any project may use on this runner, for example "1h" or "3h": from 10m to 720h (GitLab's
+   * limits). Drain grace periods and the job pool's `terminationGracePeriod` derive from it.
    * @default "1h"
    */
   readonly jobTimeout?: string;
@@ -256,7 +258,7 @@ export interface RunnerDefinition {
    */
   readonly jobMaximum?: Partial<JobResources>;
   /**
-   * Image for jobs that name none.
+   * Image for jobs that name none, pinned to a version tag or a digest (never `:latest` or untagged).
    * @default "alpine:3.22"
    */
   readonly defaultImage?: string;
@@ -313,7 +315,10 @@ export interface CacheOptions {
 
 /** One EKS cluster and its runner fleet. */
 export interface ClusterDefinition {
-  /** EKS cluster name; also names the Karpenter discovery tag and prefixes AWS resources. Lowercase, digits, dashes. */
+  /**
+   * EKS cluster name; also names the Karpenter discovery tag and prefixes AWS resources: lowercase letters, digits
+   * and dashes, starting with a letter, at most 40 characters.
+   */
   readonly name: string;
   /** AWS region, for example "eu-west-1". */
   readonly region: string;
