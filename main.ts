@@ -3,7 +3,7 @@
  * Run with `npm run synth` or `cdk8s synth`. Composition only: the work is in lib/ and charts/.
  */
 import { clusterFileRenderers, composeCluster } from './charts';
-import { definitions } from './definitions/clusters';
+import { decommissioned, definitions } from './definitions/clusters';
 import { runSynth } from './lib/synth/synth';
 
 process.exitCode = runSynth({
@@ -11,4 +11,7 @@ process.exitCode = runSynth({
   definitions,
   compose: composeCluster,
   renderers: clusterFileRenderers,
+  decommissioned,
+  // CI names the deployed revision (the target branch) so removals are checked against it (.ci/jobs/manifests-verify.sh).
+  removalBase: process.env.RUNNER_FLEET_REMOVAL_BASE || undefined,
 });

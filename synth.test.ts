@@ -147,9 +147,100 @@ describe('removing or renaming a runner', () => {
     expect(removed.filter((p) => p.includes('arm64'))).toEqual([]);
   });
 
-  test('a whole cluster removed is a teardown, not refused here', () => {
+});
+
+describe('removing or renaming a whole cluster', () => {
+  const other = () => ({ ...twoArchCluster(), name: 'other' });
+
+  test.each([
+    ['removed', () => [twoArchCluster()]],
+    ['renamed', () => [twoArchCluster(), { ...other(), name: 'other-new' }]],
+    ['removed with every runner retired first', () => [twoArchCluster()]],
+  ])('%s: refused, naming the cluster, its managers and the teardown procedure; nothing written', (title, next) => {
+    const retired = title.includes('retired');
+    synthInto([twoArchCluster(), retired ? { ...other(), runners: other().runners.map((r) => ({ ...r, retiring: true })) } : other()]);
+    const before = treeDigest(root);
+    const { result, stderr } = synthInto(next());
+    expect(result).toBe(1);
+    expect(stderr).toContain('synth failed; nothing was written.');
+    expect(stderr).toMatch(new RegExp(`cluster "other": all \\d+ files of dist/other/ \\(in the working tree\\) would be deleted, 2 runner\\(s\\) with ${retired ? 0 : 4} manager\\(s\\)`));
+    expect(stderr).toContain('docs/lifecycle.md, "Tear down a cluster"');
+    expect(stderr).toContain('add "other" to `decommissioned` in definitions/clusters.ts');
+    expect(treeDigest(root)).toEqual(before);
+  });
+
+  test('a cluster listed as decommissioned after its teardown is removed with its files', () => {
+    synthInto([twoArchCluster(), other()]);
+    const { result } = quietly(() =>
+      runSynth({ root, definitions: [twoArchCluster()], compose: composeCluster, renderers: clusterFileRenderers, decommissioned: ['other'] }),
+    );
+    expect(result).toBe(0);
+    expect(existsSync(join(root, 'dist/other'))).toBe(false);
+    expect(existsSync(join(root, 'dist/test'))).toBe(true);
+  });
+
+  test('a cluster both defined and listed as decommissioned is refused', () => {
+    const { result, stderr } = quietly(() =>
+      runSynth({ root, definitions: [twoArchCluster()], compose: composeCluster, renderers: clusterFileRenderers, decommissioned: ['test'] }),
+    );
+    expect(result).toBe(1);
+    expect(stderr).toContain('cluster "test" is listed in `decommissioned` (definitions/clusters.ts) but still defined');
+  });
+});
+
+describe('removals checked against a deployed git revision (CI: the target branch), not the working tree', () => {
+  const withArm64 = (arm64: Partial<ClusterDefinition['runners'][number]>) =>
+    twoArchCluster({ runners: twoArchCluster().runners.map((r) => (r.arch === 'arm64' ? { ...r, ...arm64 } : r)) });
+  const withoutArm64 = () => twoArchCluster({ runners: twoArchCluster().runners.filter((r) => r.arch !== 'arm64') });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8' }).trim();
+  const commit = (message: string) => {
+    git('add', '--all');
+    git('commit', '--quiet', '--allow-empty', '-m', message);
+    return git('rev-parse', 'HEAD');
+  };
+  const synthAgainst = (base: string, defs: readonly ClusterDefinition[]) =>
+    quietly(() => runSynth({ root, definitions: defs, compose: composeCluster, renderers: clusterFileRenderers, removalBase: base }));
+
+  beforeEach(() => {
+    git('init', '--quiet', '--initial-branch=main');
+    synthInto([twoArchCluster()]);
+  });
+
+  test('one commit that retires and then removes a runner passes the working-tree check but is refused against the base', () => {
+    const base = commit('running');
+    expect(synthInto([withArm64({ retiring: true })]).result).toBe(0);
+    expect(synthInto([withoutArm64()]).result).toBe(0); // the working tree saw the retiring step
+    const before = treeDigest(root);
+    const { result, stderr } = synthAgainst(base, [withoutArm64()]);
+    expect(result).toBe(1);
+    expect(stderr).toContain(`would be deleted while it runs 2 manager(s) in revision ${base.slice(0, 8)}`);
+    expect(treeDigest(root)).toEqual(before);
+  });
+
+  test('two merges in sequence pass: the removal is checked against the merged retiring commit', () => {
+    const running = commit('running');
+    expect(synthAgainst(running, [withArm64({ retiring: true })]).result).toBe(0);
+    const retired = commit('retire arm64');
+    const { result, stderr } = synthAgainst(retired, [withoutArm64()]);
+    expect(stderr).not.toContain('unsafe removal');
+    expect(result).toBe(0);
+    expect(existsSync(join(root, 'dist/test/runners/runner-arm64'))).toBe(false);
+  });
+
+  test('a whole cluster removed is checked against the base too', () => {
     synthInto([twoArchCluster(), { ...twoArchCluster(), name: 'other' }]);
-    expect(synthInto([twoArchCluster()]).result).toBe(0);
+    const base = commit('two clusters');
+    rmSync(join(root, 'dist/other'), { recursive: true });
+    expect(synthInto([twoArchCluster()]).result).toBe(0); // nothing of "other" left in the working tree
+    expect(synthAgainst(base, [twoArchCluster()]).stderr).toContain('cluster "other": all');
+  });
+
+  test.each(['0000000', 'no-such-branch'])('an unknown base %j is refused, naming it and how to fetch it', (base) => {
+    commit('running');
+    const { result, stderr } = synthAgainst(base, [twoArchCluster()]);
+    expect(result).toBe(1);
+    expect(stderr).toContain(`removal base "${base}" is not a commit in ${root}: fetch it first`);
   });
 });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GitLab job manifests:verify: the repository's whole test command, then a fresh synth; dist/ must
-# be exactly what is committed (a stale dist/ never lands).
+# be exactly what is committed (a stale dist/ never lands), and nothing deployed may be removed unsafely.
 # Needs Node 20 (the job image) and Go (installed from the Go module proxy when missing).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,8 +17,25 @@ log "npm ci"
 npm ci --no-audit --no-fund
 log "npm test"
 npm test
-log "npm run synth"
-npm run synth
+# Removals are checked against what is deployed, not against the working tree (which a branch may have rendered
+# twice, retiring and removing a runner in one commit): the merge request's target branch at its diff base, or on
+# the default branch the commit before this push. Neither exists for a branch's first push: the working tree then.
+zero_sha=0000000000000000000000000000000000000000
+base="${CI_MERGE_REQUEST_DIFF_BASE_SHA:-}"
+if [[ -z "$base" && -n "${CI_COMMIT_BEFORE_SHA:-}" && "${CI_COMMIT_BEFORE_SHA}" != "$zero_sha" ]]; then
+  base="$CI_COMMIT_BEFORE_SHA"
+fi
+if [[ -n "$base" ]]; then
+  if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
+    log "fetching the removal base $base"
+    git fetch --quiet --no-tags --depth=1 origin "$base" || die "cannot fetch the removal base $base"
+  fi
+  log "npm run synth (removals checked against $base)"
+  RUNNER_FLEET_REMOVAL_BASE="$base" npm run synth
+else
+  log "npm run synth (no deployed revision known: removals checked against the working tree)"
+  npm run synth
+fi
 
 changes="$(git status --porcelain --untracked-files=all -- dist/)"
 if [[ -n "$changes" ]]; then

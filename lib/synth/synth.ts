@@ -8,7 +8,8 @@ import { UserInputError } from '../model/errors';
 import type { ClusterDefinition } from '../model/definition';
 import { fleetWarnings, resolveFleet } from '../model/fleet';
 import { writeOutputs, type WriteSummary } from './output';
-import { findUnsafeRemovals, readCommittedManagers, UnsafeRemovalError } from './removal';
+import { gitRevision, workingTree } from './committed-tree';
+import { findUnsafeRemovals, readCommitted, UnsafeRemovalError } from './removal';
 import { findSchemaProblems } from './schema-validation';
 import { renderClusterManifests, type ClusterComposer, type ClusterFileRenderer, type RenderedFile } from './render';
 import type { ResolvedCluster } from '../model/resolve';
@@ -22,6 +23,18 @@ export interface SynthOptions {
   readonly compose: ClusterComposer;
   /** Renders a cluster's files outside dist/. */
   readonly renderers: readonly ClusterFileRenderer[];
+  /**
+   * Clusters torn down (docs/lifecycle.md, "Tear down a cluster") whose generated files may now be removed; any
+   * other cluster whose dist/ disappears is refused.
+   * @default - none
+   */
+  readonly decommissioned?: readonly string[];
+  /**
+   * A git revision whose committed dist/ is what is deployed (in CI: the target branch); removals are checked
+   * against it instead of the working tree, so one commit cannot retire and remove a runner at once.
+   * @default - the working tree's dist/
+   */
+  readonly removalBase?: string;
 }
 
 /** Renders resolved clusters into files (sorted by path), checking each cluster's manifests; writes nothing. */
@@ -43,15 +56,16 @@ export function renderFleet(
 
 /**
  * Resolves, renders, checks and writes; returns what was written. Throws before writing on any problem, including a
- * runner removed without retiring first (compared with the manifests already in `root`).
+ * runner removed without retiring first or a cluster removed without its teardown (compared with the deployed
+ * manifests: `removalBase`'s dist/, or the working tree's).
  */
 export function synth(
   options: SynthOptions,
 ): WriteSummary & { readonly clusters: number; readonly files: number; readonly warnings: readonly string[] } {
   const fleet = resolveFleet(options.definitions);
   const files = renderFleet(fleet, options.compose, options.renderers);
-  const committed = readCommittedManagers(options.root, fleet.map((c) => c.name));
-  const removals = findUnsafeRemovals(committed, files);
+  const deployed = options.removalBase ? gitRevision(options.root, options.removalBase) : workingTree(options.root);
+  const removals = findUnsafeRemovals(readCommitted(deployed), files, options.decommissioned ?? []);
   if (removals.length) throw new UnsafeRemovalError(removals);
   return { ...writeOutputs(options.root, files), clusters: fleet.length, files: files.length, warnings: fleetWarnings(fleet) };
 }
