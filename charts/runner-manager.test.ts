@@ -215,36 +215,63 @@ describe('token rotation (tokenRevision)', () => {
     }
   });
 
-  test('External Secrets copies the new value at once (its spec changes) and puts the revision beside the token', () => {
-    const spec = after.get('ExternalSecret', 'gitlab-runner-amd64-token').spec;
-    expect(spec).not.toEqual(before.get('ExternalSecret', 'gitlab-runner-amd64-token').spec);
-    expect(spec.target.template).toEqual({
-      engineVersion: 'v2',
-      metadata: { annotations: { 'gitlab-runner-fleet/token-revision': '2026-12-02' } },
-      data: { token: '{{ .token }}', revision: '2026-12-02' },
-    });
-    // the template reads the key the remote data lands in
-    expect(spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual(['token']);
-  });
-
-  test('a manager reading an External Secrets token waits for the revision; one reading a hand-made Secret does not', () => {
-    const amd64 = after.get('Deployment', 'gitlab-runner-amd64').spec.template.spec;
-    expect(amd64.containers[0].env).toContainEqual({ name: 'TOKEN_REVISION', value: '2026-12-02' });
-    expect(amd64.volumes.find((v: { name: string }) => v.name === 'token').secret.items).toEqual([
-      { key: 'token', path: 'token' },
-      { key: 'revision', path: 'revision' },
+  test('External Secrets copies the secret at once (its annotations change) and reads the revision from the store, beside the token', () => {
+    const was = before.get('ExternalSecret', 'gitlab-runner-amd64-token');
+    const is = after.get('ExternalSecret', 'gitlab-runner-amd64-token');
+    expect(is.metadata.annotations).toEqual({ 'gitlab-runner-fleet/token-revision': '2026-12-02' });
+    expect(was.metadata.annotations).toBeUndefined();
+    // no literal revision anywhere in the spec: the Secret's revision is whatever the store holds
+    expect(JSON.stringify(is.spec)).not.toContain('2026-12-02');
+    expect(is.spec.target.template).toBeUndefined();
+    expect(is.spec.data).toEqual([
+      { secretKey: 'token', remoteRef: { key: 'ci/amd64', property: 'token' } },
+      { secretKey: 'revision', remoteRef: { key: 'ci/amd64', property: 'revision' } },
     ]);
-    // the startup probe leaves room for the wait
-    expect(amd64.containers[0].startupProbe.failureThreshold * amd64.containers[0].startupProbe.periodSeconds).toBeGreaterThanOrEqual(120 + 150);
-
-    const arm64 = after.get('Deployment', 'gitlab-runner-arm64').spec.template.spec;
-    expect(arm64.containers[0].env.map((e: { name: string }) => e.name)).not.toContain('TOKEN_REVISION');
-    expect(arm64.volumes.find((v: { name: string }) => v.name === 'token').secret.items).toEqual([{ key: 'token', path: 'token' }]);
+    expect(was.spec.data).toEqual([{ secretKey: 'token', remoteRef: { key: 'ci/amd64', property: 'token' } }]);
   });
 
-  test('without a revision nothing changes: no template, no wait', () => {
-    expect(before.get('ExternalSecret', 'gitlab-runner-amd64-token').spec.target.template).toBeUndefined();
-    expect(before.get('Deployment', 'gitlab-runner-amd64').spec.template.spec.containers[0].startupProbe.failureThreshold).toBe(24);
+  test('a token under another property or key has its revision beside it under "<name>-revision"', () => {
+    const other = render(
+      twoArchCluster({
+        runners: [
+          { arch: 'amd64', token: { source: 'aws-secrets-manager', secretId: 'ci/shared', property: 'amd64' }, tokenRevision: 'r2' },
+          { arch: 'arm64', token: { source: 'existing-secret', secretName: 'runner-token', key: 'arm64' }, tokenRevision: 'r2' },
+        ],
+      }),
+    );
+    expect(other.get('ExternalSecret', 'gitlab-runner-amd64-token').spec.data[1]).toEqual({ secretKey: 'revision', remoteRef: { key: 'ci/shared', property: 'amd64-revision' } });
+    expect(other.get('Deployment', 'gitlab-runner-arm64').spec.template.spec.volumes.find((v: { name: string }) => v.name === 'token').secret.items).toEqual([
+      { key: 'arm64', path: 'token' },
+      { key: 'arm64-revision', path: 'revision' },
+    ]);
+  });
+
+  test('every manager waits for the revision, whichever the token source', () => {
+    for (const name of ['gitlab-runner-amd64', 'gitlab-runner-arm64']) {
+      const pod = after.get('Deployment', name).spec.template.spec;
+      expect(pod.containers[0].env).toContainEqual({ name: 'TOKEN_REVISION', value: '2026-12-02' });
+      expect(pod.volumes.find((v: { name: string }) => v.name === 'token').secret.items).toEqual([
+        { key: 'token', path: 'token' },
+        { key: 'revision', path: 'revision' },
+      ]);
+      // the startup probe leaves room for the wait
+      expect(pod.containers[0].startupProbe.failureThreshold * pod.containers[0].startupProbe.periodSeconds).toBeGreaterThanOrEqual(120 + 150);
+    }
+  });
+
+  test('without a revision nothing changes: no revision read, no wait', () => {
+    expect(before.get('ExternalSecret', 'gitlab-runner-amd64-token').spec.data).toHaveLength(1);
+    for (const name of ['gitlab-runner-amd64', 'gitlab-runner-arm64']) {
+      const container = before.get('Deployment', name).spec.template.spec.containers[0];
+      expect(container.startupProbe.failureThreshold).toBe(24);
+      expect(container.env.map((e: { name: string }) => e.name)).not.toContain('TOKEN_REVISION');
+    }
+  });
+
+  test('a revision on a plain-string Secrets Manager secret is refused: there is nowhere beside the token to keep it', () => {
+    expect(() =>
+      render(twoArchCluster({ runners: [{ arch: 'amd64', token: { source: 'aws-secrets-manager', secretId: 'ci/plain' }, tokenRevision: 'r2' }] })),
+    ).toThrow(/runners\[0\]\.tokenRevision: needs a JSON secret: .*set token\.property.*got "r2" with the plain-string secret "ci\/plain"/);
   });
 
   test('a revision that is not a short name is refused', () => {

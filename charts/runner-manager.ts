@@ -6,13 +6,13 @@ import {
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetDeletionPolicy,
-  ExternalSecretSpecTargetTemplateEngineVersion,
 } from '../imports/external-secrets.io';
 import { executorRules, featuresOf } from '../lib/runner/executor-rbac';
 import { FleetChart } from '../lib/synth/render';
 import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/model/resolve';
 import { GITLAB_CA_DIR, GITLAB_CA_FILE, METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner/config-toml';
 import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS, TOKEN_REVISION_WAIT_SECONDS } from '../lib/runner/entrypoint';
+import { revisionKeyBeside } from '../lib/runner/token-revision';
 import { platformVersions } from '../lib/model/versions';
 import { fleetLabels } from './labels';
 import { SECRET_STORE_NAME } from './secret-store';
@@ -32,7 +32,7 @@ export function runnerImage(): string {
 const RUNNER_UID = 10100;
 const RUNNER_GID = 10100;
 
-/** Pod and Secret annotation naming the token's revision: changing it rolls the managers onto the new token. */
+/** Pod and ExternalSecret annotation naming the token's revision: changing it rolls the managers onto the new token. */
 export const TOKEN_REVISION_ANNOTATION = 'gitlab-runner-fleet/token-revision';
 
 /** Labels shared by every manager pod of the fleet (the PodMonitor selects on them). */
@@ -102,14 +102,18 @@ export class RunnerManagerChart extends FleetChart {
       subjects: [{ kind: 'ServiceAccount', name, namespace }],
     });
 
-    // A named token revision, when the token comes through External Secrets: the Secret carries it next to the token
-    // (a change of the ExternalSecret's spec makes External Secrets copy the secret at once, not at its next
-    // refresh), and a new manager waits until its mounted copy carries it (see the entrypoint).
+    // A named token revision: the secret store holds it beside the token ({"token": …, "revision": …}, written with the
+    // token by npm run gitlab:rotate), the Secret carries both, and a new manager waits until its mounted copy carries
+    // the definition's revision (see the entrypoint), so it starts only once the store really holds the new token.
+    // The revision on the ExternalSecret's metadata makes External Secrets copy the secret at once, not at its next refresh.
     const revision = runner.tokenRevision;
-    const waitsForRevision = revision !== undefined && runner.token.source === 'aws-secrets-manager';
-    if (runner.token.source === 'aws-secrets-manager') {
+    const waitsForRevision = revision !== undefined;
+    const revisionKey = revisionKeyBeside(runner.tokenSecret.key);
+    const token = runner.token;
+    if (token.source === 'aws-secrets-manager') {
+      const remote = (property: string | undefined) => ({ key: token.secretId, ...(property ? { property } : {}) });
       new ExternalSecret(this, 'token', {
-        metadata: { name: runner.tokenSecret.name, namespace, labels },
+        metadata: { name: runner.tokenSecret.name, namespace, labels, ...(revision ? { annotations: { [TOKEN_REVISION_ANNOTATION]: revision } } : {}) },
         spec: {
           refreshInterval: '1h',
           secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: SECRET_STORE_NAME },
@@ -117,24 +121,11 @@ export class RunnerManagerChart extends FleetChart {
             name: runner.tokenSecret.name,
             creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
             deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
-            ...(waitsForRevision
-              ? {
-                  template: {
-                    engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
-                    metadata: { annotations: { [TOKEN_REVISION_ANNOTATION]: revision } },
-                    data: { [runner.tokenSecret.key]: `{{ .${runner.tokenSecret.key} }}`, revision },
-                  },
-                }
-              : {}),
           },
           data: [
-            {
-              secretKey: runner.tokenSecret.key,
-              remoteRef: {
-                key: runner.token.secretId,
-                ...(runner.token.property ? { property: runner.token.property } : {}),
-              },
-            },
+            { secretKey: runner.tokenSecret.key, remoteRef: remote(token.property) },
+            // The model refuses a revision on a plain-string secret, so the property is there.
+            ...(waitsForRevision && token.property ? [{ secretKey: revisionKey, remoteRef: remote(revisionKeyBeside(token.property)) }] : []),
           ],
         },
       });
@@ -264,7 +255,7 @@ export class RunnerManagerChart extends FleetChart {
                   secretName: runner.tokenSecret.name,
                   items: [
                     { key: runner.tokenSecret.key, path: 'token' },
-                    ...(waitsForRevision ? [{ key: 'revision', path: 'revision' }] : []),
+                    ...(waitsForRevision ? [{ key: revisionKey, path: 'revision' }] : []),
                   ],
                   defaultMode: 0o440,
                 },

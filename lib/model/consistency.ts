@@ -112,6 +112,16 @@ export function checkConsistency(cluster: ResolvedCluster): DefinitionProblem[] 
       seen.set(runner.name, index);
     }
 
+    // The revision must come from the store itself (a JSON property beside the token), or it proves nothing.
+    if (runner.tokenRevision !== undefined && runner.token.source === 'aws-secrets-manager' && !runner.token.property) {
+      problems.push({
+        path: `${at}.tokenRevision`,
+        message:
+          `needs a JSON secret: the revision is read from the secret store beside the token, so set token.property ` +
+          `(for example "token") and store {"token": …, "revision": …}; got ${JSON.stringify(runner.tokenRevision)} with the plain-string secret "${runner.token.secretId}"`,
+      });
+    }
+
     for (const key of RESOURCE_KEYS) {
       const low = parseQuantity(runner.jobDefaults[key]);
       const high = parseQuantity(runner.jobMaximum[key]);

@@ -270,9 +270,11 @@ export interface RunnerDefinition {
    */
   readonly gitlab?: RunnerGitLabOptions;
   /**
-   * Names the token's current value, for example the date it was rotated ("2026-12-02"). Changing it rolls the
-   * managers onto the new token: External Secrets copies the secret at once, and a new manager waits until the
-   * copy carries this revision before it starts (docs/lifecycle.md, "Rotate a runner token").
+   * Names the token's current value, as stored beside it: `revision` next to a `token` property or Secret key
+   * (`<name>-revision` next to any other), which `npm run gitlab:rotate` writes with the token and prints. Changing
+   * it rolls the managers onto the new token: External Secrets copies the secret at once, and a new manager starts
+   * only once its Secret carries this revision, read from the secret store, not from here (docs/lifecycle.md,
+   * "Rotate a runner token"). A Secrets Manager token needs a JSON secret (token.property) to hold a revision.
    * @default - no revision: the managers read whatever token the Secret holds when they start
    */
   readonly tokenRevision?: string;

@@ -87,7 +87,10 @@ describe('after a token rotation (TOKEN_REVISION set)', () => {
     if (current) writeFileSync(join(dir, 'revision'), current);
     const result = runEntrypoint(FAKE_TOKEN, { TOKEN_REVISION: 'r2', TOKEN_REVISION_WAIT_SECONDS: '2' });
     expect(result.status).toBe(1);
-    expect(JSON.parse(result.stderr)).toEqual({ level: 'fatal', msg: expect.stringContaining(`revision '${current ?? ''}', not 'r2'`) });
+    const { msg } = JSON.parse(result.stderr);
+    expect(msg).toContain(`the token Secret carries revision '${current ?? ''}', not 'r2' (tokenRevision in the definition)`);
+    expect(msg).toContain('the secret store does not hold the new token with that revision yet');
+    expect(msg).toContain('npm run gitlab:rotate');
     expect(() => readFileSync(join(dir, 'args'))).toThrow();
   });
 

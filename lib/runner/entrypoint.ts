@@ -31,8 +31,9 @@ token_file="\${RUNNER_TOKEN_FILE:-${MANAGER_PATHS.tokenDir}/token}"
 config="\${RUNNER_CONFIG:-${MANAGER_PATHS.config}/config.toml}"
 fail() { printf '{"level":"fatal","msg":"%s"}\\n' "$1" >&2; exit 1; }
 
-# After a rotation (TOKEN_REVISION set), start only on the new token: wait until External Secrets has copied it
-# and the kubelet has refreshed the mounted Secret, rather than start on the old one and be refused by GitLab.
+# After a rotation (TOKEN_REVISION set), start only on the new token. The revision file comes from the secret
+# store, written there with the token (not from the definition): wait until the store holds the new revision,
+# External Secrets has copied it and the kubelet has refreshed the mounted Secret.
 if [ -n "\${TOKEN_REVISION:-}" ]; then
   revision_file="\${RUNNER_TOKEN_REVISION_FILE:-${MANAGER_PATHS.tokenDir}/revision}"
   waited=0
@@ -41,7 +42,7 @@ if [ -n "\${TOKEN_REVISION:-}" ]; then
     [ -r "$revision_file" ] && { IFS= read -r current < "$revision_file" || true; }
     [ "$current" = "$TOKEN_REVISION" ] && break
     [ "$waited" -lt "\${TOKEN_REVISION_WAIT_SECONDS:-${TOKEN_REVISION_WAIT_SECONDS}}" ] ||
-      fail "the token Secret carries revision '$current', not '$TOKEN_REVISION': has the new token reached the secret store, and can External Secrets read it?"
+      fail "the token Secret carries revision '$current', not '$TOKEN_REVISION' (tokenRevision in the definition): the secret store does not hold the new token with that revision yet. Store them together (npm run gitlab:rotate, or by hand: docs/lifecycle.md, Rotate a runner token); if they are stored, check the ExternalSecret (kubectl describe externalsecret). This manager stays down; the old ones keep running."
     sleep 2
     waited=$((waited + 2))
   done

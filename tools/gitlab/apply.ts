@@ -5,7 +5,7 @@
 import { describeDestination, type DesiredRunner } from './desired';
 import { type GitLabApi, RunnerNotFoundError, type ScopeIds } from './gitlab-api';
 import { type Action, type InstancePlan, readOwnedRunners, resolveScopes, subject } from './plan';
-import type { TokenStore } from './token-store';
+import type { StoredToken, TokenStore } from './token-store';
 
 /** A step failed; `message` says what exists now and how to finish. */
 export class ApplyError extends Error {
@@ -131,8 +131,9 @@ export async function rotateToken(api: GitLabApi, desired: DesiredRunner, store:
     throw new ApplyError(`${(error as Error).message}\nThe token of runner #${runner.id} was not reset; the current one still works.`);
   }
   const followUps: string[] = [];
+  let stored: StoredToken;
   try {
-    const stored = await store.store(desired, token);
+    stored = await store.store(desired, token);
     log(`reset the token of runner #${runner.id} ${desired.key}; new token stored in ${stored.where}`);
     if (stored.followUp) followUps.push(`${desired.key}: ${stored.followUp}`);
   } catch (error) {
@@ -141,6 +142,6 @@ export async function rotateToken(api: GitLabApi, desired: DesiredRunner, store:
         `It is not kept anywhere. To finish: fix the cause, then run \`${rotateCommand(desired.key)}\` again; it resets the token once more and stores it.`,
     );
   }
-  followUps.push(`${desired.key}: ${store.afterRotation(desired)}`);
+  followUps.push(`${desired.key}: ${store.afterRotation(desired, stored)}`);
   return { pending: [], followUps };
 }

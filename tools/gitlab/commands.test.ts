@@ -94,10 +94,10 @@ test('from an empty GitLab, apply creates every runner of both example clusters 
     expect([...created.tagList].sort()).toEqual([...runner.tags].sort());
     expect(created.description).toContain(`${cluster.name}/${runner.name}`);
     if (runner.token.source === 'aws-secrets-manager') {
-      expect(JSON.parse(await secretValue(runner.token.secretId))).toEqual({ [runner.token.property!]: created.token });
+      expect(JSON.parse(await secretValue(runner.token.secretId))).toEqual({ [runner.token.property!]: created.token, revision: expect.stringMatching(/^\d{4}-\d\d-\d\d-\d{6}$/) });
     } else {
       expect(readFileSync(join(work, 'tokens', `${cluster.name}-${runner.name}.token`), 'utf8')).toBe(created.token);
-      expect(apply.out).toContain(`kubectl --namespace gitlab-runner create secret generic ${runner.tokenSecret.name} --from-file=token=${join(work, 'tokens', `${cluster.name}-${runner.name}.token`)}`);
+      expect(apply.out).toContain(`kubectl --namespace gitlab-runner create secret generic ${runner.tokenSecret.name} --from-file=token=${join(work, 'tokens', `${cluster.name}-${runner.name}.token`)} --from-literal=revision=`);
     }
   }
   expect(gitlab.requests({ method: 'POST', path: '/api/v4/user/runners' })).toHaveLength(5);
@@ -213,8 +213,10 @@ test('a Secrets Manager write failing after the runner was created: says what ex
   expect(rotate.status).toBe(0);
   const [rotated] = runnerByKey('production/amd64');
   expect(rotated.token).not.toBe(amd64.token);
-  expect(JSON.parse(await secretValue('gitlab-runner/production/amd64')).token).toBe(rotated.token);
-  expect(rotate.out).toContain("to do: production/amd64: roll the managers onto the new token: set tokenRevision: '");
+  const stored = JSON.parse(await secretValue('gitlab-runner/production/amd64'));
+  expect(stored.token).toBe(rotated.token);
+  // the revision to name is the one stored beside the new token
+  expect(rotate.out).toContain(`to do: production/amd64: roll the managers onto the new token: set tokenRevision: '${stored.revision}'`);
 
   const rest = await run(applyCommand, { clusters: ['production'] });
   expect(rest.status).toBe(0);

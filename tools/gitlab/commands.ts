@@ -147,7 +147,7 @@ export function rotateCommand(options: CommandOptions): Promise<number> {
 function wrapStore(store: TokenStore, secrets: Set<string>): TokenStore {
   return {
     unavailable: (runner) => store.unavailable(runner),
-    afterRotation: (runner) => store.afterRotation(runner),
+    afterRotation: (runner, stored) => store.afterRotation(runner, stored),
     store: (runner, token) => {
       secrets.add(token);
       return store.store(runner, token);

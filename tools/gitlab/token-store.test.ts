@@ -32,22 +32,34 @@ const aws = (secretId: string, property?: string): DesiredRunner['token'] => ({ 
 const read = async (secretId: string) => (await client().send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
 
 describe('AWS Secrets Manager (moto)', () => {
-  const store = () => makeTokenStore({ secretsManager: () => client(), repositoryRoot: '/nonexistent-repo' });
+  let revisions = 0;
+  const store = () => makeTokenStore({ secretsManager: () => client(), repositoryRoot: '/nonexistent-repo', newRevision: () => `r${++revisions}` });
 
-  test('creates a missing secret: the token itself, or a JSON object with the property', async () => {
-    await store().store(runner(aws('fleet/plain')), fakeToken(1));
-    await store().store(runner(aws('fleet/json', 'token')), fakeToken(2));
+  test('creates a missing secret: the token itself, or a JSON object with the property and the revision beside it', async () => {
+    const plain = await store().store(runner(aws('fleet/plain')), fakeToken(1));
+    const json = await store().store(runner(aws('fleet/json', 'token')), fakeToken(2));
     expect(await read('fleet/plain')).toBe(fakeToken(1));
-    expect(JSON.parse((await read('fleet/json'))!)).toEqual({ token: fakeToken(2) });
+    expect(plain.revision).toBeUndefined();
+    expect(JSON.parse((await read('fleet/json'))!)).toEqual({ token: fakeToken(2), revision: json.revision });
+    expect(json.revision).toMatch(/^r\d+$/);
   });
 
-  test('writes a new version of an existing secret, keeping the other properties of its JSON object', async () => {
-    await client().send(new CreateSecretCommand({ Name: 'fleet/shared', SecretString: JSON.stringify({ note: 'kept', token: 'old' }) }));
-    await store().store(runner(aws('fleet/shared', 'token')), fakeToken(3));
-    expect(JSON.parse((await read('fleet/shared'))!)).toEqual({ note: 'kept', token: fakeToken(3) });
+  test('writes a new version of an existing secret with a new revision, keeping the other properties of its JSON object', async () => {
+    await client().send(new CreateSecretCommand({ Name: 'fleet/shared', SecretString: JSON.stringify({ note: 'kept', token: 'old', revision: 'r0', arm64: 'other', 'arm64-revision': 'a1' }) }));
+    const first = await store().store(runner(aws('fleet/shared', 'token')), fakeToken(3));
+    expect(JSON.parse((await read('fleet/shared'))!)).toEqual({ note: 'kept', token: fakeToken(3), revision: first.revision, arm64: 'other', 'arm64-revision': 'a1' });
+    const second = await store().store(runner(aws('fleet/shared', 'arm64'), 'prod/arm64'), fakeToken(7));
+    expect(second.revision).not.toBe(first.revision);
+    expect(JSON.parse((await read('fleet/shared'))!)).toEqual({ note: 'kept', token: fakeToken(3), revision: first.revision, arm64: fakeToken(7), 'arm64-revision': second.revision });
     await client().send(new CreateSecretCommand({ Name: 'fleet/was-plain', SecretString: 'not json' }));
-    await store().store(runner(aws('fleet/was-plain', 'token')), fakeToken(4));
-    expect(JSON.parse((await read('fleet/was-plain'))!)).toEqual({ token: fakeToken(4) });
+    const was = await store().store(runner(aws('fleet/was-plain', 'token')), fakeToken(4));
+    expect(JSON.parse((await read('fleet/was-plain'))!)).toEqual({ token: fakeToken(4), revision: was.revision });
+  });
+
+  test('without a revision generator, a revision is the UTC time and a valid tokenRevision', async () => {
+    const stored = await makeTokenStore({ secretsManager: () => client(), repositoryRoot: '/nonexistent-repo' }).store(runner(aws('fleet/dated', 'token')), fakeToken(8));
+    expect(stored.revision).toMatch(/^\d{4}-\d{2}-\d{2}-\d{6}$/);
+    expect(JSON.parse((await read('fleet/dated'))!).revision).toBe(stored.revision);
   });
 
   test('a failed write names the secret and the cause, never the token', async () => {
@@ -58,9 +70,18 @@ describe('AWS Secrets Manager (moto)', () => {
     expect((error as Error).message).not.toContain(fakeToken(5));
   });
 
-  test('needs no token folder, and after a rotation says to name the new token revision (docs/lifecycle.md)', () => {
+  test('needs no token folder, and after a rotation says to name the revision it stored (docs/lifecycle.md)', () => {
     expect(store().unavailable(runner(aws('fleet/x')))).toBeUndefined();
-    expect(store().afterRotation(runner(aws('fleet/x')))).toMatch(/^roll the managers onto the new token: set tokenRevision: '\d{4}-\d{2}-\d{2}' on runner amd64 of cluster prod in definitions\/, npm run synth, merge/);
+    expect(store().afterRotation(runner(aws('fleet/x', 'token')), { where: 'x', revision: 'r42' })).toMatch(
+      /^roll the managers onto the new token: set tokenRevision: 'r42' on runner amd64 of cluster prod in definitions\/, npm run synth, merge .*starts only once its Secret carries revision r42/,
+    );
+  });
+
+  test('after rotating a plain-string secret, says to restart the managers (no revision to check)', () => {
+    const text = store().afterRotation(runner(aws('fleet/x')), { where: 'x' });
+    expect(text).toContain('holds the token as a plain string, with no room for a revision');
+    expect(text).toContain('kubectl --namespace gitlab-runner rollout restart deployment/gitlab-runner-amd64');
+    expect(text).not.toContain('tokenRevision:');
   });
 });
 
@@ -82,12 +103,18 @@ describe('existing-secret: a file outside the repository and a kubectl command',
 
   test('writes the token to a file only its owner reads; the command reads the file and never holds the value', async () => {
     const folder = join(dir, 'tokens');
-    const stored = await makeTokenStore({ tokenDir: folder, repositoryRoot: join(dir, 'repo') }).store(runner(secret, 'staging/amd64'), fakeToken(6));
+    const stored = await makeTokenStore({ tokenDir: folder, repositoryRoot: join(dir, 'repo'), newRevision: () => '2026-12-02-054512' }).store(runner(secret, 'staging/amd64'), fakeToken(6));
     const file = join(folder, 'staging-amd64.token');
     expect(readFileSync(file, 'utf8')).toBe(fakeToken(6));
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(folder).mode & 0o777).toBe(0o700);
-    expect(stored.followUp).toContain(`kubectl --namespace gitlab-runner create secret generic gitlab-runner-amd64-token --from-file=token=${file} --dry-run=client --output=yaml | kubectl apply --filename=- && rm -f ${file}`);
+    expect(stored.followUp).toContain(
+      `kubectl --namespace gitlab-runner create secret generic gitlab-runner-amd64-token --from-file=token=${file} --from-literal=revision=2026-12-02-054512 --dry-run=client --output=yaml | kubectl apply --filename=- && rm -f ${file}`,
+    );
+    expect(stored.revision).toBe('2026-12-02-054512');
+    expect(makeTokenStore({ tokenDir: folder, repositoryRoot: join(dir, 'repo') }).afterRotation(runner(secret, 'staging/amd64'), stored)).toMatch(
+      /^after the kubectl command above, roll the managers onto the new token: set tokenRevision: '2026-12-02-054512'/,
+    );
     expect(stored.followUp).not.toContain(fakeToken(6));
   });
 });

@@ -2,19 +2,24 @@
  * Where new and rotated runner tokens go, as the definition says: AWS Secrets Manager through the AWS SDK
  * (credentials and endpoint from the environment, as the AWS CLI finds them), or, for an existing-secret, a file
  * readable only by its owner, outside the repository, and a printed kubectl command that reads it (the value is
- * never echoed). Tokens never appear in messages.
+ * never echoed). Each token is written with a new revision beside it (lib/runner/token-revision.ts): the managers
+ * started after the definition's tokenRevision names it check that revision in their Secret, so they start only on
+ * the token that was really stored. Tokens never appear in messages.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { redactTokens } from '../../lib/model/token-shapes';
+import { newTokenRevision, revisionKeyBeside } from '../../lib/runner/token-revision';
 import { type DesiredRunner, describeDestination, type TokenDestination } from './desired';
 
 /** What was stored, and what a person must still run (kubectl), if anything. */
 export interface StoredToken {
   readonly where: string;
   readonly followUp?: string;
+  /** The revision stored beside the token, to name as tokenRevision; none for a plain-string secret. */
+  readonly revision?: string;
 }
 
 /** Storing a token failed; the message names the destination and the cause, never the token. */
@@ -29,8 +34,8 @@ export interface TokenStore {
   /** Why a token for this runner cannot be stored now (checked before GitLab is changed), or undefined. */
   unavailable(runner: DesiredRunner): string | undefined;
   store(runner: DesiredRunner, token: string): Promise<StoredToken>;
-  /** What to run so the managers use a rotated token. */
-  afterRotation(runner: DesiredRunner): string;
+  /** What to do so the managers use a rotated token, given what `store` returned. */
+  afterRotation(runner: DesiredRunner, stored: StoredToken): string;
 }
 
 const shellQuote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
@@ -42,6 +47,8 @@ export interface TokenStoreOptions {
   readonly repositoryRoot?: string;
   /** Builds the Secrets Manager client of a region. @default - the SDK's, from the environment */
   readonly secretsManager?: (region: string) => SecretsManagerClient;
+  /** Names the revision of a token written now. @default - newTokenRevision(), the UTC time to the second */
+  readonly newRevision?: () => string;
 }
 
 function repositoryRoot(): string {
@@ -70,8 +77,10 @@ export function makeTokenStore(options: TokenStoreOptions = {}): TokenStore {
     return clients.get(region)!;
   };
 
+  const newRevision = options.newRevision ?? (() => newTokenRevision());
   const storeInAws = async (runner: DesiredRunner, destination: Extract<TokenDestination, { kind: 'aws-secrets-manager' }>, token: string): Promise<StoredToken> => {
     const sm = client(destination.region);
+    const revision = destination.property ? newRevision() : undefined;
     const valueFor = (existing: string | undefined) => {
       if (!destination.property) return token;
       let object: Record<string, unknown> = {};
@@ -81,7 +90,8 @@ export function makeTokenStore(options: TokenStoreOptions = {}): TokenStore {
       } catch {
         // A secret that held a plain string becomes the JSON object the definition reads.
       }
-      return JSON.stringify({ ...object, [destination.property]: token });
+      // One write holds both: External Secrets can never copy a new token with an old revision, or the reverse.
+      return JSON.stringify({ ...object, [destination.property]: token, [revisionKeyBeside(destination.property)]: revision });
     };
     try {
       let existing: string | undefined;
@@ -94,7 +104,7 @@ export function makeTokenStore(options: TokenStoreOptions = {}): TokenStore {
       }
       if (exists) await sm.send(new PutSecretValueCommand({ SecretId: destination.secretId, SecretString: valueFor(existing) }));
       else await sm.send(new CreateSecretCommand({ Name: destination.secretId, SecretString: valueFor(undefined), Description: `GitLab runner authentication token of ${runner.key}, written by npm run gitlab:apply` }));
-      return { where: describeDestination(destination) };
+      return { where: describeDestination(destination), ...(revision ? { revision } : {}) };
     } catch (error) {
       const name = (error as { name?: string }).name ?? 'Error';
       const message = redactTokens((error as Error).message ?? String(error)).split(token).join('[token]');
@@ -111,10 +121,12 @@ export function makeTokenStore(options: TokenStoreOptions = {}): TokenStore {
     } catch (error) {
       throw new TokenStoreError(`could not write the token file ${file}: ${(error as Error).message}`);
     }
+    const revision = newRevision();
     const command =
-      `kubectl --namespace ${destination.namespace} create secret generic ${destination.secretName} --from-file=${destination.key}=${shellQuote(file)} --dry-run=client --output=yaml` +
+      `kubectl --namespace ${destination.namespace} create secret generic ${destination.secretName} --from-file=${destination.key}=${shellQuote(file)}` +
+      ` --from-literal=${revisionKeyBeside(destination.key)}=${revision} --dry-run=client --output=yaml` +
       ` | kubectl apply --filename=- && rm -f ${shellQuote(file)}`;
-    return { where: `${file} (mode 0600)`, followUp: `with kubectl pointed at cluster ${runner.cluster}, run:\n    ${command}` };
+    return { where: `${file} (mode 0600)`, followUp: `with kubectl pointed at cluster ${runner.cluster}, run:\n    ${command}`, revision };
   };
 
   return {
@@ -127,11 +139,18 @@ export function makeTokenStore(options: TokenStoreOptions = {}): TokenStore {
     async store(runner, token) {
       return runner.token.kind === 'aws-secrets-manager' ? storeInAws(runner, runner.token, token) : storeInFile(runner, runner.token, token);
     },
-    afterRotation(runner) {
-      const revision = new Date().toISOString().slice(0, 10);
+    afterRotation(runner, stored) {
+      const meanwhile = 'Until the rollout, the running managers keep the old token, which GitLab refuses for new jobs; running jobs finish.';
+      if (!stored.revision) {
+        return (
+          `the ${describeDestination(runner.token)} holds the token as a plain string, with no room for a revision: once External Secrets has copied it ` +
+          `(within its refresh interval), restart the managers: kubectl --namespace ${runner.manager.namespace} rollout restart deployment/${runner.manager.name}. ` +
+          `To roll with a checked tokenRevision instead, keep the token in a JSON secret (token.property). ${meanwhile}`
+        );
+      }
       const roll =
-        `roll the managers onto the new token: set tokenRevision: '${revision}' on runner ${runner.runner} of cluster ${runner.cluster} in definitions/, ` +
-        'npm run synth, merge (docs/lifecycle.md, "Rotate a runner token"). Until then the running managers keep the old token, which GitLab refuses for new jobs; running jobs finish.';
+        `roll the managers onto the new token: set tokenRevision: '${stored.revision}' on runner ${runner.runner} of cluster ${runner.cluster} in definitions/, ` +
+        `npm run synth, merge (docs/lifecycle.md, "Rotate a runner token"); a new manager starts only once its Secret carries revision ${stored.revision}. ${meanwhile}`;
       return runner.token.kind === 'aws-secrets-manager' ? roll : `after the kubectl command above, ${roll}`;
     },
   };
