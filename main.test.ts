@@ -64,3 +64,69 @@ describe('bad input the synth itself cannot parse or would misread: exit 1, a me
     expect(digest(scratch.dir)).toEqual(before);
   });
 });
+
+describe('removals through the real synth: against the deployed revision in CI (RUNNER_FLEET_REMOVAL_BASE), whole clusters only when decommissioned', () => {
+  let scratch: ScratchRepo;
+  beforeEach(() => {
+    scratch = createScratchRepo(join(__dirname));
+  });
+  afterEach(() => scratch.remove());
+
+  const head = () => spawnSync('git', ['-C', scratch.dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+  const synthAgainst = (base?: string) =>
+    spawnSync(process.execPath, ['scripts/run-ts.mjs', 'main.ts'], {
+      cwd: scratch.dir,
+      encoding: 'utf8',
+      env: { ...process.env, RUNNER_FLEET_REMOVAL_BASE: base ?? '' },
+    });
+  const retireLarge = () => scratch.edit('definitions/production.ts', "name: 'amd64-large',", "name: 'amd64-large',\n      retiring: true,");
+  const removeLarge = () => scratch.edit('definitions/production.ts', /\n {4}\{\n {6}arch: 'amd64',\n {6}name: 'amd64-large',[\s\S]*?\n {4}\},/, '');
+  const largeDeployment = 'dist/production/runners/runner-amd64-large/Deployment.gitlab-runner-amd64-large.yaml';
+
+  test('one merge request that retires and removes a runner passes locally but is refused against its target branch', () => {
+    const base = head();
+    retireLarge();
+    expect(synthAgainst().status).toBe(0);
+    removeLarge();
+    expect(synthAgainst().status).toBe(0); // the working tree saw the retiring render: the local check cannot tell
+    scratch.commit('retire and remove amd64-large at once');
+    const before = digest(scratch.dir);
+    const result = synthAgainst(base);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`runner manager gitlab-runner-amd64-large (${largeDeployment}) would be deleted while it runs 2 manager(s) in revision ${base.slice(0, 8)}`);
+    expect(digest(scratch.dir)).toEqual(before);
+  });
+
+  test('two merges in sequence pass: retire, then remove against the merged retiring commit', () => {
+    retireLarge();
+    expect(synthAgainst(head()).status).toBe(0);
+    const retired = scratch.commit('retire amd64-large');
+    removeLarge();
+    const result = synthAgainst(retired);
+    expect(result.stderr).not.toContain('unsafe removal');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/: \d+ written, 9 removed,/); // the runner's 9 objects
+  });
+
+  test.each<[string, string, string | RegExp, string]>([
+    ['renamed', 'definitions/production.ts', "name: 'production',", "name: 'prod',"],
+    ['removed from the list', 'definitions/clusters.ts', '[staging, production]', '[staging]'],
+  ])('a cluster %s is refused, pointing to the teardown, and nothing is written', (_, file, from, to) => {
+    const before = digest(scratch.dir);
+    scratch.edit(file, from, to);
+    const result = synthAgainst();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/cluster "production": all \d+ files of dist\/production\/ \(in the working tree\) would be deleted, 3 runner\(s\) with 6 manager\(s\)/);
+    expect(result.stderr).toContain('docs/lifecycle.md, "Tear down a cluster"');
+    expect(digest(scratch.dir)).toEqual(before);
+  });
+
+  test('a cluster torn down and listed in `decommissioned` is removed', () => {
+    scratch.edit('definitions/clusters.ts', '[staging, production]', '[staging]');
+    scratch.edit('definitions/clusters.ts', 'decommissioned: readonly string[] = []', "decommissioned: readonly string[] = ['production']");
+    const result = synthAgainst();
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(digest(scratch.dir)).not.toHaveProperty([largeDeployment]);
+  });
+});

@@ -20,11 +20,7 @@ npm test
 # Removals are checked against what is deployed, not against the working tree (which a branch may have rendered
 # twice, retiring and removing a runner in one commit): the merge request's target branch at its diff base, or on
 # the default branch the commit before this push. Neither exists for a branch's first push: the working tree then.
-zero_sha=0000000000000000000000000000000000000000
-base="${CI_MERGE_REQUEST_DIFF_BASE_SHA:-}"
-if [[ -z "$base" && -n "${CI_COMMIT_BEFORE_SHA:-}" && "${CI_COMMIT_BEFORE_SHA}" != "$zero_sha" ]]; then
-  base="$CI_COMMIT_BEFORE_SHA"
-fi
+base="$(removal_base)"
 if [[ -n "$base" ]]; then
   if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
     log "fetching the removal base $base"

@@ -85,3 +85,14 @@ elf_arch() {
 
 # tls_verify: the value for buildah/skopeo --tls-verify (false only for the loopback registry of pipeline-local).
 tls_verify() { echo "${REGISTRY_TLS_VERIFY:-true}"; }
+
+# removal_base: the revision whose committed dist/ is deployed, for the synth's removal check: the merge request's
+# diff base on its target branch, or on a branch pipeline the commit before this push; nothing for a branch's first
+# push (GitLab then gives forty zeros) or outside GitLab.
+removal_base() {
+  if [[ -n "${CI_MERGE_REQUEST_DIFF_BASE_SHA:-}" ]]; then
+    printf '%s\n' "$CI_MERGE_REQUEST_DIFF_BASE_SHA"
+  elif [[ -n "${CI_COMMIT_BEFORE_SHA:-}" && ! "$CI_COMMIT_BEFORE_SHA" =~ ^0+$ ]]; then
+    printf '%s\n' "$CI_COMMIT_BEFORE_SHA"
+  fi
+}
