@@ -9,7 +9,8 @@ import { makeTokenStore } from '../tools/gitlab/token-store';
 const USAGE = `usage:
   npm run -s gitlab:plan   -- [--cluster NAME]... [--markdown FILE]
   npm run -s gitlab:apply  -- [--cluster NAME]... [--markdown FILE] [--token-dir DIR]
-  npm run -s gitlab:rotate -- --runner CLUSTER/RUNNER [--token-dir DIR]
+  npm run -s gitlab:rotate -- --runner CLUSTER/RUNNER [--token-dir DIR] [--revision NAME]
+--revision: the revision stored beside the new token (default: the UTC time), to match a tokenRevision prepared in a merge request
 environment: GITLAB_TOKEN (or GITLAB_TOKEN_<HOST>, e.g. GITLAB_TOKEN_GITLAB_EXAMPLE_COM); AWS credentials as the AWS CLI
 finds them; RUNNER_FLEET_GITLAB_URL points every cluster at one GitLab (tests, a staging instance).`;
 
@@ -19,6 +20,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let runner: string | undefined;
   let markdownFile: string | undefined;
   let tokenDir: string | undefined;
+  let revision: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
     const value = () => {
@@ -30,6 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
     else if (flag === '--runner') runner = value();
     else if (flag === '--markdown') markdownFile = value();
     else if (flag === '--token-dir') tokenDir = value();
+    else if (flag === '--revision' && command === 'rotate') revision = value();
     else if (flag === '-h' || flag === '--help') {
       console.log(USAGE);
       return 0;
@@ -46,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(markdownFile ? { markdownFile } : {}),
     env: process.env,
     io: { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
-    tokenStore: () => makeTokenStore(tokenDir ? { tokenDir } : {}),
+    tokenStore: () => makeTokenStore({ ...(tokenDir ? { tokenDir } : {}), ...(revision ? { revision } : {}) }),
   };
   return run(options);
 }

@@ -56,6 +56,15 @@ describe('AWS Secrets Manager (moto)', () => {
     expect(JSON.parse((await read('fleet/was-plain'))!)).toEqual({ token: fakeToken(4), revision: was.revision });
   });
 
+  test('a revision given (rotate --revision) is the one stored; one the definition could not name is refused', async () => {
+    const stored = await makeTokenStore({ secretsManager: () => client(), repositoryRoot: '/nonexistent-repo', revision: 'r7' }).store(runner(aws('fleet/given', 'token')), fakeToken(9));
+    expect(stored.revision).toBe('r7');
+    expect(JSON.parse((await read('fleet/given'))!)).toEqual({ token: fakeToken(9), revision: 'r7' });
+    for (const bad of ['', 'next week', '-r7', 'x'.repeat(64)]) {
+      expect(() => makeTokenStore({ repositoryRoot: '/nonexistent-repo', revision: bad })).toThrow(/^--revision must be a valid tokenRevision .*, got /);
+    }
+  });
+
   test('without a revision generator, a revision is the UTC time and a valid tokenRevision', async () => {
     const stored = await makeTokenStore({ secretsManager: () => client(), repositoryRoot: '/nonexistent-repo' }).store(runner(aws('fleet/dated', 'token')), fakeToken(8));
     expect(stored.revision).toMatch(/^\d{4}-\d{2}-\d{2}-\d{6}$/);

@@ -47,9 +47,17 @@ export interface TokenStoreOptions {
   readonly repositoryRoot?: string;
   /** Builds the Secrets Manager client of a region. @default - the SDK's, from the environment */
   readonly secretsManager?: (region: string) => SecretsManagerClient;
+  /**
+   * The revision to store with the token (`gitlab:rotate --revision`, matching a merge request prepared beforehand).
+   * @default - newRevision()
+   */
+  readonly revision?: string;
   /** Names the revision of a token written now. @default - newTokenRevision(), the UTC time to the second */
   readonly newRevision?: () => string;
 }
+
+/** What a tokenRevision may be (lib/model/schema.ts): the revision stored must be one the definition can name. */
+const REVISION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 function repositoryRoot(): string {
   try {
@@ -77,7 +85,11 @@ export function makeTokenStore(options: TokenStoreOptions = {}): TokenStore {
     return clients.get(region)!;
   };
 
-  const newRevision = options.newRevision ?? (() => newTokenRevision());
+  if (options.revision !== undefined && !REVISION.test(options.revision)) {
+    throw new TokenStoreError(`--revision must be a valid tokenRevision such as 2026-12-02 or r7 (letters, digits, "._-", at most 63 characters), got ${JSON.stringify(options.revision)}`);
+  }
+  const fixed = options.revision;
+  const newRevision = fixed !== undefined ? () => fixed : (options.newRevision ?? (() => newTokenRevision()));
   const storeInAws = async (runner: DesiredRunner, destination: Extract<TokenDestination, { kind: 'aws-secrets-manager' }>, token: string): Promise<StoredToken> => {
     const sm = client(destination.region);
     const revision = destination.property ? newRevision() : undefined;
