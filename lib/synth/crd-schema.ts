@@ -34,12 +34,23 @@ export function strictSchema(schema: Schema): Schema {
   return out;
 }
 
+/**
+ * CRD patterns are Go regular expressions (RE2): a leading inline flag group such as `^(?i)` (Prometheus Operator's
+ * rule `partial_response_strategy`) is a syntax error in JavaScript, so it becomes a RegExp flag.
+ */
+export function goRegExp(pattern: string, flags: string): RegExp {
+  const inline = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
+  if (!inline) return new RegExp(pattern, flags);
+  return new RegExp(inline[1] + pattern.slice(inline[0].length), [...new Set(flags + inline[2])].join(''));
+}
+goRegExp.code = 'goRegExp';
+
 /** Validators by "apiVersion/kind", for every version each CRD serves. */
 export class CrdValidators {
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(crdFiles: readonly string[]) {
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
     for (const file of crdFiles) {
       for (const document of parseAllDocuments(readFileSync(file, 'utf8'))) {
         const crd = document.toJS() as {
