@@ -6,6 +6,7 @@ import type { App } from 'cdk8s';
 import { renderKarpenterStackParameters } from './bootstrap/cloudformation';
 import { renderEksctlConfig } from './bootstrap/eksctl';
 import { renderFluxEntryPoints } from './flux/kustomizations';
+import { renderFluxNotifications } from './flux/notifications';
 import type { ClusterFileRenderer } from '../lib/synth/render';
 import type { ResolvedCluster } from '../lib/model/resolve';
 import { ExternalSecretsChart } from './infrastructure/external-secrets';
@@ -34,6 +35,7 @@ export function composeCluster(app: App, cluster: ResolvedCluster): void {
 /** Files rendered per cluster outside dist/. */
 export const clusterFileRenderers: readonly ClusterFileRenderer[] = [
   renderFluxEntryPoints,
+  renderFluxNotifications,
   renderEksctlConfig,
   renderKarpenterStackParameters,
 ];

@@ -3,13 +3,13 @@
  * Charts read only resolved clusters, so a default or a name never has two sources.
  */
 import versions from '../versions.json';
-import type { ClusterDefinition, JobResources, RunnerDefinition } from './definition';
+import type { AlertOptions, ClusterDefinition, DashboardOptions, JobResources, NotificationOptions, RunnerDefinition } from './definition';
 import { platformVersions } from './versions';
 import { DRAIN_MARGIN_SECONDS } from './drain';
 import { parseDuration } from './duration';
 import { checkConsistency } from './consistency';
 import { checkShape, type DefinitionProblem } from './schema';
-import { NAMESPACES, type ResolvedCluster, type ResolvedRunner } from './resolved';
+import { NAMESPACES, type ResolvedAlerts, type ResolvedCluster, type ResolvedNotifications, type ResolvedRunner } from './resolved';
 
 export * from './resolved';
 
@@ -94,6 +94,36 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
   };
 }
 
+/** Alert thresholds with their defaults; durations in Prometheus' notation, which the definition's notation is. */
+function resolveAlerts(alerts: AlertOptions): ResolvedAlerts {
+  return {
+    managersDownFor: alerts.managersDownFor ?? '10m',
+    systemFailureRatio: alerts.systemFailureRatio ?? 0.1,
+    saturatedFor: alerts.saturatedFor ?? '15m',
+    queueWaitSeconds: parseDuration(alerts.queueWait ?? '5m'),
+    jobPodPendingFor: alerts.jobPodPendingFor ?? '10m',
+    nodeLaunchFailures: alerts.nodeLaunchFailures ?? 3,
+    ruleLabels: { ...alerts.ruleLabels },
+  };
+}
+
+function resolveDashboard(dashboard: DashboardOptions): ResolvedCluster['dashboard'] {
+  const [key, value] = (dashboard.sidecarLabel ?? 'grafana_dashboard=1').split('=') as [string, string];
+  return { sidecarLabel: { key, value }, namespace: dashboard.namespace ?? NAMESPACES.managers };
+}
+
+function resolveNotifications(cluster: ClusterDefinition, notifications: NotificationOptions): ResolvedNotifications {
+  const chat = notifications.chat;
+  return {
+    projectUrl: `${(cluster.gitlabUrl ?? 'https://gitlab.com').replace(/\/+$/, '')}/${notifications.gitlabProject}`,
+    commitStatusSecret: 'flux-gitlab-commit-status',
+    webhookSecret: 'flux-gitlab-webhook',
+    ...(chat
+      ? { chat: { type: chat.type, secretName: chat.secretName ?? 'flux-chat-webhook', ...(chat.channel ? { channel: chat.channel } : {}) } }
+      : {}),
+  };
+}
+
 /**
  * Validates a definition (shape first, then cross-field consistency) and resolves its defaults.
  * Throws a DefinitionError naming the cluster, each field, its value and what is allowed.
@@ -130,6 +160,9 @@ export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
       ? { cache: { bucket: definition.cache.bucket, region: definition.cache.region ?? definition.region } }
       : {}),
     metrics: definition.metrics ?? true,
+    alerts: resolveAlerts(definition.alerts ?? {}),
+    dashboard: resolveDashboard(definition.dashboard ?? {}),
+    ...(definition.notifications ? { notifications: resolveNotifications(definition, definition.notifications) } : {}),
     namespaces: NAMESPACES,
   };
 

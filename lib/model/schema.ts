@@ -8,6 +8,7 @@ import versions from '../versions.json';
 import {
   ARCHITECTURES,
   CAPACITY_TYPES,
+  CHAT_PROVIDER_TYPES,
   CONSOLIDATION_POLICIES,
   INSTANCE_CATEGORY_MEMORY_PER_VCPU,
   type ClusterDefinition,
@@ -17,6 +18,8 @@ import { isDuration } from './duration';
 import { isQuantity } from './quantity';
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const LABEL_KEY = /^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/;
 
 /** An EKS-optimized AMI alias pinned to a release: never `@latest`. */
 export const PINNED_AMI_ALIAS = /^(al2023@v[0-9]{8}|bottlerocket@v[0-9]+\.[0-9]+\.[0-9]+)$/;
@@ -198,6 +201,44 @@ export const clusterDefinitionSchema = strictObject({
     }).optional(),
   }).optional(),
   metrics: z.boolean({ error: 'must be true or false' }).optional(),
+  alerts: strictObject({
+    managersDownFor: duration.optional(),
+    systemFailureRatio: z
+      .number({ error: 'must be a number greater than 0 and at most 1' })
+      .gt(0, { error: 'must be a number greater than 0 and at most 1' })
+      .max(1, { error: 'must be a number greater than 0 and at most 1' })
+      .optional(),
+    saturatedFor: duration.optional(),
+    queueWait: duration.optional(),
+    jobPodPendingFor: duration.optional(),
+    nodeLaunchFailures: wholeNumber(1, 1000).optional(),
+    ruleLabels: z
+      .record(
+        text('a label name').regex(LABEL_KEY, { error: 'must be a Kubernetes label key' }),
+        text('a label value').regex(LABEL_VALUE, { error: 'must be a Kubernetes label value' }),
+        { error: 'must be an object of label keys to values' },
+      )
+      .optional(),
+  }).optional(),
+  dashboard: strictObject({
+    sidecarLabel: text('a label, key=value')
+      .refine((v) => {
+        const [key, value, ...rest] = v.split('=');
+        return rest.length === 0 && value !== undefined && LABEL_KEY.test(key!) && LABEL_VALUE.test(value);
+      }, { error: 'must be a Kubernetes label as key=value, such as grafana_dashboard=1' })
+      .optional(),
+    namespace: dnsLabel(63).optional(),
+  }).optional(),
+  notifications: strictObject({
+    gitlabProject: text('a GitLab project path').regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/, {
+      error: 'must be a GitLab project path such as platform/runner-fleet (group, subgroups, project; no URL)',
+    }),
+    chat: strictObject({
+      type: enumOf(CHAT_PROVIDER_TYPES),
+      secretName: dnsLabel(63).optional(),
+      channel: text('a channel name').min(1, { error: 'must not be empty' }).optional(),
+    }).optional(),
+  }).optional(),
 }) satisfies z.ZodType<ClusterDefinition>;
 
 /** Renders a zod path as people write it: runners[0].nodePool.cpuLimit. */
