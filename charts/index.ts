@@ -11,6 +11,7 @@ import type { ClusterFileRenderer } from '../lib/synth/render';
 import type { ResolvedCluster } from '../lib/model/resolve';
 import { ExternalSecretsChart } from './infrastructure/external-secrets';
 import { KarpenterChart } from './infrastructure/karpenter';
+import { AlertsChart } from './alerts';
 import { MonitoringChart } from './monitoring';
 import { NamespacesChart } from './namespaces';
 import { NetworkPoliciesChart } from './network-policies';
@@ -29,7 +30,10 @@ export function composeCluster(app: App, cluster: ResolvedCluster): void {
   for (const runner of cluster.runners) {
     new RunnerManagerChart(app, `runner-${runner.name}`, { cluster, runner });
   }
-  if (cluster.metrics) new MonitoringChart(app, 'monitoring', { cluster });
+  if (cluster.metrics) {
+    new MonitoringChart(app, 'monitoring', { cluster });
+    new AlertsChart(app, 'alerts', { cluster });
+  }
 }
 
 /** Files rendered per cluster outside dist/. */
