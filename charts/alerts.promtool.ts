@@ -33,7 +33,7 @@ export interface PromtoolTestGroup {
   readonly name: string;
   readonly interval: string;
   readonly input_series: InputSeries[];
-  readonly alert_rule_tests?: AlertRuleTest[];
+  readonly alert_rule_test?: AlertRuleTest[];
   readonly promql_expr_test?: PromqlExprTest[];
 }
 
@@ -72,7 +72,11 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
   const rule = (name: string) => rules.get(name)!;
   const a = cluster.alerts;
   const runner = cluster.runners[0]!;
-  const target = { job: `${cluster.namespaces.managers}/${POD_MONITOR_NAME}`, namespace: cluster.namespaces.managers, pod: `${runner.names.manager}-7d9f8-abcde` };
+  // The labels Prometheus Operator puts on a manager's series (charts/alerts.ts), the arch one from podTargetLabels.
+  const target = {
+    job: `${cluster.namespaces.managers}/${POD_MONITOR_NAME}`, namespace: cluster.namespaces.managers,
+    pod: `${runner.names.manager}-7d9f8-abcde`, container: 'gitlab-runner', endpoint: 'metrics', gitlab_runner_fleet_arch: runner.arch,
+  };
   const fleet = { severity: 'warning', cluster: cluster.name };
   const fires = (name: string, at: number, labels: Labels, severity = 'warning'): AlertRuleTest => {
     const all = { ...labels, ...fleet, severity };
@@ -100,7 +104,7 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
         { series: selector('kube_deployment_spec_replicas', other), values: perMinute(forMin * 3, () => 2) },
         { series: selector('kube_deployment_status_replicas_available', other), values: perMinute(forMin * 3, () => 0) },
       ],
-      alert_rule_tests: [
+      alert_rule_test: [
         quiet('GitLabRunnerManagersNotReady', forMin + 2),
         quiet('GitLabRunnerManagersNotReady', forMin + 5 + forMin - 1),
         fires('GitLabRunnerManagersNotReady', forMin + 5 + forMin + 1, deployment),
@@ -119,7 +123,7 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
         { series: selector('up', target), values: perMinute(forMin * 3, (m) => (m < forMin ? 1 : 0)) },
         { series: selector('up', healthy), values: perMinute(forMin * 3, () => 1) },
       ],
-      alert_rule_tests: [
+      alert_rule_test: [
         quiet('GitLabRunnerManagerMetricsDown', forMin * 2 - 1),
         fires('GitLabRunnerManagerMetricsDown', forMin * 2 + 1, target),
       ],
@@ -128,7 +132,7 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
       name: 'GitLabRunnerManagerMetricsDown: no manager scraped at all fires once, for the job',
       interval: '1m',
       input_series: [{ series: selector('up', { job: 'kube-state-metrics', namespace: 'monitoring', pod: 'ksm-0' }), values: perMinute(forMin * 2, () => 1) }],
-      alert_rule_tests: [fires('GitLabRunnerManagerMetricsDown', forMin + 1, { job: target.job })],
+      alert_rule_test: [fires('GitLabRunnerManagerMetricsDown', forMin + 1, { job: target.job })],
     });
   }
 
@@ -146,13 +150,13 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
       name: 'GitLabRunnerSystemFailures: system failures above the ratio fire for the runner',
       interval: '1m',
       input_series: [jobs(10), failed('runner_system_failure', 10 * aboveRatio), failed('script_failure', 1)],
-      alert_rule_tests: [fires('GitLabRunnerSystemFailures', 45, { runner_name: runner.names.gitlab })],
+      alert_rule_test: [fires('GitLabRunnerSystemFailures', 45, { runner_name: runner.names.gitlab })],
     });
     groups.push({
       name: 'GitLabRunnerSystemFailures: system failures below the ratio, or script failures at any rate, do not fire',
       interval: '1m',
       input_series: [jobs(10), failed('runner_system_failure', (10 * a.systemFailureRatio) / 2), failed('script_failure', 9)],
-      alert_rule_tests: [quiet('GitLabRunnerSystemFailures', 45)],
+      alert_rule_test: [quiet('GitLabRunnerSystemFailures', 45)],
     });
     groups.push({
       name: `GitLabRunnerSystemFailures: fewer than ${MIN_SYSTEM_FAILURES} system failures do not fire, whatever the ratio`,
@@ -161,7 +165,7 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
         { series: selector('gitlab_runner_jobs_total', { ...target, runner: 'glrt-abc', runner_name: runner.names.gitlab }), values: perMinute(60, (m) => (m < 20 ? 0 : Math.min(MIN_SYSTEM_FAILURES - 1, m - 19))) },
         { series: selector('gitlab_runner_failed_jobs_total', { ...labels, failure_reason: 'runner_system_failure' }), values: perMinute(60, (m) => (m < 20 ? 0 : Math.min(MIN_SYSTEM_FAILURES - 1, m - 19))) },
       ],
-      alert_rule_tests: [quiet('GitLabRunnerSystemFailures', 40)],
+      alert_rule_test: [quiet('GitLabRunnerSystemFailures', 40)],
     });
   }
 
@@ -185,19 +189,19 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
       name: 'GitLabRunnerSaturated: at the limit with long queue waits fires after the threshold',
       interval: '1m',
       input_series: [...load(runner.concurrent), ...histogram(slow)],
-      alert_rule_tests: [quiet('GitLabRunnerSaturated', forMin - 2), fires('GitLabRunnerSaturated', forMin + 5, { runner_name: runner.names.gitlab })],
+      alert_rule_test: [quiet('GitLabRunnerSaturated', forMin - 2), fires('GitLabRunnerSaturated', forMin + 5, { runner_name: runner.names.gitlab })],
     });
     groups.push({
       name: 'GitLabRunnerSaturated: at the limit with short waits, or long waits below the limit, do not fire',
       interval: '1m',
       input_series: [...load(runner.concurrent), ...histogram(fast)],
-      alert_rule_tests: [quiet('GitLabRunnerSaturated', end)],
+      alert_rule_test: [quiet('GitLabRunnerSaturated', end)],
     });
     groups.push({
       name: 'GitLabRunnerSaturated: long waits with free slots (GitLab-side queueing) do not fire',
       interval: '1m',
       input_series: [...load(runner.concurrent - 1), ...histogram(slow)],
-      alert_rule_tests: [quiet('GitLabRunnerSaturated', end)],
+      alert_rule_test: [quiet('GitLabRunnerSaturated', end)],
     });
   }
 
@@ -215,7 +219,7 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
         { series: selector('kube_pod_status_scheduled', brief), values: perMinute(forMin * 2, (m) => (m < forMin - 1 ? 1 : 0)) },
         { series: selector('kube_pod_status_scheduled', elsewhere), values: perMinute(forMin * 2, () => 1) },
       ],
-      alert_rule_tests: [quiet('GitLabRunnerJobPodUnschedulable', forMin - 1), fires('GitLabRunnerJobPodUnschedulable', forMin + 1, stuck)],
+      alert_rule_test: [quiet('GitLabRunnerJobPodUnschedulable', forMin - 1), fires('GitLabRunnerJobPodUnschedulable', forMin + 1, stuck)],
     });
   }
 
@@ -232,7 +236,7 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
       name: `KarpenterNodeLaunchFailing: ${n} launch failures of a fleet pool in 30 minutes fire for that pool`,
       interval: '1m',
       input_series: [claims(pool, 'insufficient_capacity', n)],
-      alert_rule_tests: [fires('KarpenterNodeLaunchFailing', 40, { nodepool: pool })],
+      alert_rule_test: [fires('KarpenterNodeLaunchFailing', 40, { nodepool: pool })],
     });
     groups.push({
       name: 'KarpenterNodeLaunchFailing: fewer failures, spot interruptions, expiry, and pools outside the fleet do not fire',
@@ -243,7 +247,7 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
         claims(pool, 'expired', n * 5),
         claims('default', 'launch_timeout', n * 5),
       ],
-      alert_rule_tests: [quiet('KarpenterNodeLaunchFailing', 40)],
+      alert_rule_test: [quiet('KarpenterNodeLaunchFailing', 40)],
     });
   }
 
@@ -257,13 +261,13 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
       name: 'GitLabRunnerTokenRejected: 403 answers to job requests fire for the manager pod',
       interval: '1m',
       input_series: [api('request_job', '204', (m) => m * 20), api('request_job', '403', (m) => (m < 10 ? 0 : m - 10))],
-      alert_rule_tests: [quiet('GitLabRunnerTokenRejected', 12), fires('GitLabRunnerTokenRejected', 20, { pod: target.pod, runner: 'glrt-abc' }, 'critical')],
+      alert_rule_test: [quiet('GitLabRunnerTokenRejected', 12), fires('GitLabRunnerTokenRejected', 20, { pod: target.pod, runner: 'glrt-abc' }, 'critical')],
     });
     groups.push({
       name: 'GitLabRunnerTokenRejected: a 403 long past, or on job updates (a job token), does not fire',
       interval: '1m',
       input_series: [api('request_job', '403', (m) => (m < 5 ? m : 5)), api('update_job', '403', (m) => m), api('request_job', '201', (m) => m)],
-      alert_rule_tests: [quiet('GitLabRunnerTokenRejected', 40)],
+      alert_rule_test: [quiet('GitLabRunnerTokenRejected', 40)],
     });
   }
 

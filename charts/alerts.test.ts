@@ -52,7 +52,7 @@ test('the node count the dashboard reads is a recording rule beside the alerts',
 
 test('every alert has promtool cases that fire it and cases that must not', () => {
   const cluster = resolveCluster(twoArchCluster());
-  const tests = promtoolTests(cluster).flatMap((g) => g.alert_rule_tests ?? []);
+  const tests = promtoolTests(cluster).flatMap((g) => g.alert_rule_test ?? []);
   for (const { alert } of fleetAlertRules(cluster)) {
     const mine = tests.filter((t) => t.alertname === alert);
     expect({ alert, fires: mine.some((t) => t.exp_alerts.length > 0) }).toEqual({ alert, fires: true });

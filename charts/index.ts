@@ -12,6 +12,7 @@ import type { ResolvedCluster } from '../lib/model/resolve';
 import { ExternalSecretsChart } from './infrastructure/external-secrets';
 import { KarpenterChart } from './infrastructure/karpenter';
 import { AlertsChart } from './alerts';
+import { DashboardChart } from './dashboard';
 import { MonitoringChart } from './monitoring';
 import { NamespacesChart } from './namespaces';
 import { NetworkPoliciesChart } from './network-policies';
@@ -33,6 +34,7 @@ export function composeCluster(app: App, cluster: ResolvedCluster): void {
   if (cluster.metrics) {
     new MonitoringChart(app, 'monitoring', { cluster });
     new AlertsChart(app, 'alerts', { cluster });
+    new DashboardChart(app, 'dashboard', { cluster });
   }
 }
 
