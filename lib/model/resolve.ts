@@ -14,6 +14,10 @@ import { NAMESPACES, type ResolvedAlerts, type ResolvedCluster, type ResolvedNot
 export * from './resolved';
 
 const DEFAULT_JOB_DEFAULTS: JobResources = { cpu: '1', memory: '2Gi', ephemeralStorage: '10Gi' };
+/** Image of jobs that name none. */
+// renovate: datasource=docker depName=alpine
+const DEFAULT_JOB_IMAGE = 'alpine:3.22';
+
 const DEFAULT_JOB_MAXIMUM: JobResources = { cpu: '4', memory: '8Gi', ephemeralStorage: '50Gi' };
 
 /**
@@ -61,7 +65,7 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
     drainSeconds,
     jobDefaults: { ...DEFAULT_JOB_DEFAULTS, ...runner.jobDefaults },
     jobMaximum: { ...DEFAULT_JOB_MAXIMUM, ...runner.jobMaximum },
-    defaultImage: runner.defaultImage ?? 'alpine:3.22',
+    defaultImage: runner.defaultImage ?? DEFAULT_JOB_IMAGE,
     token:
       token.source === 'aws-secrets-manager'
         ? { source: token.source, secretId: token.secretId, ...(token.property ? { property: token.property } : {}) }
