@@ -251,23 +251,30 @@ export function promtoolTests(cluster: ResolvedCluster): PromtoolTestGroup[] {
     });
   }
 
-  // Token rejected: new 403s on job requests; old 403s, other endpoints and other statuses do not count.
+  // Token refused: 403s on job requests, through the runner's hour of back-off after three of them; 403s more
+  // than the window ago, other endpoints and other statuses do not count.
   {
     const api = (endpoint: string, status: string, perMin: (m: number) => number) => ({
       series: selector('gitlab_runner_api_request_statuses_total', { ...target, runner: 'glrt-abc', system_id: 's_0123456789ab', exported_endpoint: endpoint, status, method: 'POST' }),
-      values: perMinute(40, perMin),
+      values: perMinute(160, perMin),
+    });
+    const labels = { namespace: target.namespace, pod: target.pod };
+    groups.push({
+      name: 'GitLabRunnerTokenRefused: three 403s to job requests fire for the manager pod and keep firing through the back-off hour',
+      interval: '1m',
+      input_series: [api('request_job', '201', (m) => m * 20), api('request_job', '403', (m) => Math.max(0, Math.min(3, m - 10)))],
+      alert_rule_test: [
+        quiet('GitLabRunnerTokenRefused', 12),
+        fires('GitLabRunnerTokenRefused', 20, labels, 'critical'),
+        fires('GitLabRunnerTokenRefused', 70, labels, 'critical'),
+        quiet('GitLabRunnerTokenRefused', 100),
+      ],
     });
     groups.push({
-      name: 'GitLabRunnerTokenRejected: 403 answers to job requests fire for the manager pod',
+      name: 'GitLabRunnerTokenRefused: 403s on job updates (a job token) and other statuses do not fire',
       interval: '1m',
-      input_series: [api('request_job', '204', (m) => m * 20), api('request_job', '403', (m) => (m < 10 ? 0 : m - 10))],
-      alert_rule_test: [quiet('GitLabRunnerTokenRejected', 12), fires('GitLabRunnerTokenRejected', 20, { pod: target.pod, runner: 'glrt-abc' }, 'critical')],
-    });
-    groups.push({
-      name: 'GitLabRunnerTokenRejected: a 403 long past, or on job updates (a job token), does not fire',
-      interval: '1m',
-      input_series: [api('request_job', '403', (m) => (m < 5 ? m : 5)), api('update_job', '403', (m) => m), api('request_job', '201', (m) => m)],
-      alert_rule_test: [quiet('GitLabRunnerTokenRejected', 40)],
+      input_series: [api('update_job', '403', (m) => m), api('request_job', '204', (m) => m), api('patch_trace', '403', (m) => m)],
+      alert_rule_test: [quiet('GitLabRunnerTokenRefused', 40)],
     });
   }
 

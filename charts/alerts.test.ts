@@ -17,7 +17,7 @@ test('metrics off renders no PrometheusRule; on, one in the monitoring layer wit
 test('every alert the issue asks for exists, with a severity, the cluster label, a summary and a runbook anchor', () => {
   expect(alerts.map((r) => r.alert).sort()).toEqual([
     'GitLabRunnerJobPodUnschedulable', 'GitLabRunnerManagerMetricsDown', 'GitLabRunnerManagersNotReady', 'GitLabRunnerSaturated',
-    'GitLabRunnerSystemFailures', 'GitLabRunnerTokenRejected', 'KarpenterNodeLaunchFailing',
+    'GitLabRunnerSystemFailures', 'GitLabRunnerTokenRefused', 'KarpenterNodeLaunchFailing',
   ]);
   for (const r of alerts) {
     expect(r.labels).toEqual({ severity: expect.stringMatching(/^(warning|critical)$/), cluster: 'test' });
@@ -43,7 +43,13 @@ test('selectors name exactly the fleet\'s runners, managers and pools, so other 
   );
   expect(byName('KarpenterNodeLaunchFailing').expr).toContain(`reason=~"${[...LAUNCH_FAILURE_REASONS].sort().join('|')}"`);
   // The runner's own `endpoint` label is renamed by the PodMonitor's target label of the same name.
-  expect(byName('GitLabRunnerTokenRejected').expr).toContain('exported_endpoint="request_job"');
+  expect(byName('GitLabRunnerTokenRefused').expr).toContain('exported_endpoint="request_job", status="403"');
+});
+
+test('the token alert keeps firing through the runner\'s hour-long back-off and points at the rotation procedure', () => {
+  const window = Number(/\[(\d+)m\]/.exec(byName('GitLabRunnerTokenRefused').expr)![1]);
+  expect(window).toBeGreaterThan(60);
+  expect(byName('GitLabRunnerTokenRefused').annotations.description).toContain('docs/lifecycle.md');
 });
 
 test('the node count the dashboard reads is a recording rule beside the alerts', () => {

@@ -132,14 +132,19 @@ export function fleetAlertRules(cluster: ResolvedCluster): AlertRule[] {
       },
     },
     {
-      alert: 'GitLabRunnerTokenRejected',
-      expr: `sum by (pod, runner) (increase(gitlab_runner_api_request_statuses_total{${job}, exported_endpoint="request_job", status="403"}[10m])) > 0`,
+      // After three refusals the runner stops asking for an hour (`unhealthy_requests_limit`, `unhealthy_interval`):
+      // a window longer than that hour keeps the alert firing for as long as the token is refused.
+      alert: 'GitLabRunnerTokenRefused',
+      expr: `sum by (namespace, pod) (increase(gitlab_runner_api_request_statuses_total{${job}, exported_endpoint="request_job", status="403"}[75m])) > 0`,
       for: '5m',
       labels: labels('critical'),
       annotations: {
-        summary: 'GitLab refuses the token of runner manager {{ $labels.pod }}',
-        description: 'GitLab answered 403 to job requests of {{ $labels.pod }} (runner {{ $labels.runner }}): its authentication token expired, was reset or was deleted. It takes no jobs.',
-        runbook: runbook('gitlabrunnertokenrejected'),
+        summary: 'GitLab refuses the runner token of {{ $labels.namespace }}/{{ $labels.pod }}: it takes no new jobs',
+        description:
+          'The manager gets 403 Forbidden when it asks GitLab for jobs: its token was reset, revoked or expired, or its runner ' +
+          'was deleted in GitLab. Its running jobs are unaffected (they report with their own job tokens), but it takes no new ' +
+          'ones. Rotate the token (docs/lifecycle.md, "Rotate a runner token").',
+        runbook: runbook('gitlabrunnertokenrefused'),
       },
     },
   ];

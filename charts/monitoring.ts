@@ -19,7 +19,8 @@ export interface MonitoringChartProps {
 /**
  * Prometheus scrapes every runner manager's :9252/metrics through a PodMonitor, not a ServiceMonitor: a draining
  * manager is terminating and leaves a Service's endpoints, but its metrics (running jobs) matter most then.
- * Its own Flux layer, because the PodMonitor CRD belongs to the cluster's Prometheus Operator, not to this fleet.
+ * Its own Flux layer, because the PodMonitor and PrometheusRule CRDs belong to the cluster's Prometheus Operator, not to
+ * this fleet. The alerts (alerts.ts) and the dashboard (dashboard.ts) sit beside it.
  */
 export class MonitoringChart extends FleetChart {
   constructor(scope: Construct, id: string, props: MonitoringChartProps) {

@@ -19,8 +19,8 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 const config = JSON.parse(readFileSync(join(root, 'renovate.json'), 'utf8'));
-const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
-  .split('\n')
+// Unique: during a merge, ls-files lists a conflicted file once per stage.
+const files = [...new Set(execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\n'))]
   .filter((f) => f && !f.startsWith('dist/') && !f.startsWith('imports/') && !f.includes('node_modules/'));
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 
@@ -62,6 +62,8 @@ function findPins(): Pin[] {
   for (const [line, m] of lines(versions, /^\s*"([\w$]+)": "([^"]+)"/)) {
     const [, key, value] = m as unknown as [string, string, string];
     if (key === '$comment' || key === 'name' || key === 'module') continue;
+    // API versions of imported kinds (v1, v1beta3) name a schema, not a release.
+    if (key === 'version' && /^v\d+((alpha|beta)\d+)?$/.test(value)) continue;
     if (VERSION.test(value)) pins.push({ file: 'lib/versions.json', line, value, what: key });
     // An AMI alias pins the release after the "@".
     else if (/@v\d/.test(value)) pins.push({ file: 'lib/versions.json', line, value: value.slice(value.indexOf('@') + 1), what: key });
@@ -87,7 +89,8 @@ function findPins(): Pin[] {
       }
     } else if (/\.sh$/.test(file)) {
       for (const [line, m] of lines(text(), /^\s*(?:export\s+)?([A-Z_]*VERSION)="?(?:\$\{[A-Z_]+:-)?(v?\d[^"}\s]*)/)) pins.push({ file, line, value: m[2]!, what: m[1]! });
-    } else if (/\.ts$/.test(file) && !/\.test\.ts$/.test(file) && !file.startsWith('.ci/renovate/')) {
+    } else if (/\.ts$/.test(file) && !/(\.test|(^|\/)testing)\.ts$/.test(file) && !file.startsWith('.ci/renovate/')) {
+      // Source, not tests or their fixtures (testing.ts).
       for (const [line, m] of lines(text(), /'([a-z0-9./-]+):(\d[\w.-]*)'/)) pins.push({ file, line, value: m[2]!, what: m[1]! });
     } else if (/(^|\/)SOURCE\.json$/.test(file)) {
       for (const [line, m] of lines(text(), /^\s*"version": "([^"]+)"/)) pins.push({ file, line, value: m[1]!, what: 'version' });

@@ -90,13 +90,14 @@ export interface JobNodePoolOptions {
    */
   readonly maxInstanceCpu?: number;
   /**
-   * Total vCPUs the pool may run at once (NodePool `limits.cpu`).
-   * @default "64"
+   * Total vCPUs the pool may run at once (NodePool `limits.cpu`). Must hold `concurrent × replicas` jobs at their
+   * default size (refused otherwise); below what they need at their maximum size, the synth warns.
+   * @default - room for `concurrent × replicas` jobs at their maximum size (helper included), at least "64"
    */
   readonly cpuLimit?: string;
   /**
-   * Total memory the pool may run at once (NodePool `limits.memory`).
-   * @default "256Gi"
+   * Total memory the pool may run at once (NodePool `limits.memory`), with a unit. Checked like `cpuLimit`.
+   * @default - room for `concurrent × replicas` jobs at their maximum size (helper included), at least "256Gi"
    */
   readonly memoryLimit?: string;
   /**
@@ -132,11 +133,24 @@ export interface RunnerDefinition {
    */
   readonly name?: string;
   /**
-   * Job tags this runner picks up. The architecture's name is always one of them, so
-   * `tags: [$BUILD_ARCH]` in a pipeline reaches the right runner.
+   * Job tags this runner picks up. GitLab gives a job to any runner that has all of the job's tags. The
+   * architecture's name is one of them unless `archTag` is false, so `tags: [$BUILD_ARCH]` in a pipeline reaches
+   * the right runner.
    * @default - [arch]
    */
   readonly tags?: readonly string[];
+  /**
+   * Whether the architecture's name is one of the runner's tags. A specialised runner (large memory, long jobs)
+   * sets false and carries a distinct tag of its own, so jobs tagged only with the architecture never land on it.
+   * @default true
+   */
+  readonly archTag?: boolean;
+  /**
+   * Runners of this cluster whose jobs this runner is meant to take too. The synth refuses a runner whose tags
+   * include every tag of another runner (it would take that runner's jobs) unless that runner is listed here.
+   * @default - none
+   */
+  readonly sharesJobsWith?: readonly string[];
   /**
    * Whether jobs without tags may run here.
    * @default false
@@ -153,6 +167,14 @@ export interface RunnerDefinition {
    * @default 2
    */
   readonly replicas?: number;
+  /**
+   * The first step of removing or renaming a runner: its managers scale to zero and drain their running jobs, while
+   * everything a draining manager needs (ServiceAccount, RBAC, token, config, job pool) stays. Remove the runner
+   * from the definition only once its manager pods are gone (docs/lifecycle.md); the synth refuses to remove a
+   * runner whose managers were not retiring in the committed manifests.
+   * @default false
+   */
+  readonly retiring?: boolean;
   /**
    * The longest job timeout any project may use on this runner, for example "1h" or "3h". Drain grace periods and
    * the job pool's `terminationGracePeriod` derive from it.
@@ -177,8 +199,15 @@ export interface RunnerDefinition {
   /** Where the runner authentication token comes from. */
   readonly token: RunnerTokenSource;
   /**
+   * Names the token's current value, for example the date it was rotated ("2026-12-02"). Changing it rolls the
+   * managers onto the new token: External Secrets copies the secret at once, and a new manager waits until the
+   * copy carries this revision before it starts (docs/lifecycle.md, "Rotate a runner token").
+   * @default - no revision: the managers read whatever token the Secret holds when they start
+   */
+  readonly tokenRevision?: string;
+  /**
    * The NodePool for this runner's jobs.
-   * @default - spot, c/m/r generation 6+, 2–16 vCPU, 64 vCPU in total
+   * @default - spot, c/m/r generation 6+, 2–16 vCPU, pool limits derived from the runner's concurrency
    */
   readonly nodePool?: JobNodePoolOptions;
 }
@@ -334,4 +363,11 @@ export interface ClusterDefinition {
    * @default - none
    */
   readonly notifications?: NotificationOptions;
+  /**
+   * Namespace of the Prometheus that scrapes the managers: the only namespace whose pods may open the managers'
+   * metrics port (9252), which also serves the runner's job list and profiling endpoints. Nothing may reach the
+   * port when `metrics` is false.
+   * @default "monitoring"
+   */
+  readonly monitoringNamespace?: string;
 }

@@ -7,8 +7,12 @@ import type { AlertOptions, ClusterDefinition, DashboardOptions, JobResources, N
 import { platformVersions } from './versions';
 import { DRAIN_MARGIN_SECONDS } from './drain';
 import { parseDuration } from './duration';
+import { jobsRequests } from './capacity';
 import { checkConsistency } from './consistency';
-import { checkShape, type DefinitionProblem } from './schema';
+import { checkJobRouting } from './routing';
+import { readDefinition, type DefinitionProblem } from './schema';
+import { showValue } from './show-value';
+import { redactTokens } from './token-shapes';
 import { NAMESPACES, type ResolvedAlerts, type ResolvedCluster, type ResolvedNotifications, type ResolvedRunner } from './resolved';
 
 export * from './resolved';
@@ -33,8 +37,11 @@ export class DefinitionError extends Error {
     readonly cluster: string,
     readonly problems: readonly DefinitionProblem[],
   ) {
+    // Redacted once more as a whole: no message may echo a secret, whichever check wrote it.
     super(
-      `cluster definition "${cluster}" is invalid:\n${problems.map((p) => `  - ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n')}`,
+      redactTokens(
+        `cluster definition ${cluster} is invalid:\n${problems.map((p) => `  - ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n')}`,
+      ),
     );
     this.name = 'DefinitionError';
   }
@@ -53,23 +60,35 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
   const families = pool.instanceFamilies ?? [];
   const managerName = `gitlab-runner-${name}`;
   const token = runner.token;
+  const concurrent = runner.concurrent ?? 10;
+  const replicas = runner.replicas ?? 2;
+  const jobMaximum = { ...DEFAULT_JOB_MAXIMUM, ...runner.jobMaximum };
+  // Unset pool limits are derived: room for every job the managers may run at once, at its maximum size.
+  const atMaximum = jobsRequests(concurrent * replicas, jobMaximum);
   return {
     name,
     arch: runner.arch,
-    tags: [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)],
+    tags:
+      runner.archTag === false
+        ? [...(runner.tags ?? [])]
+        : [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)],
+    sharesJobsWith: [...(runner.sharesJobsWith ?? [])],
     runUntagged: runner.runUntagged ?? false,
-    concurrent: runner.concurrent ?? 10,
-    replicas: runner.replicas ?? 2,
+    concurrent,
+    // A retiring runner's managers drain to zero; its pool keeps room for the jobs they still run (derived above).
+    replicas: runner.retiring ? 0 : replicas,
+    retiring: runner.retiring ?? false,
     jobTimeout: runner.jobTimeout ?? '1h',
     jobTimeoutSeconds,
     drainSeconds,
     jobDefaults: { ...DEFAULT_JOB_DEFAULTS, ...runner.jobDefaults },
-    jobMaximum: { ...DEFAULT_JOB_MAXIMUM, ...runner.jobMaximum },
+    jobMaximum,
     defaultImage: runner.defaultImage ?? DEFAULT_JOB_IMAGE,
     token:
       token.source === 'aws-secrets-manager'
         ? { source: token.source, secretId: token.secretId, ...(token.property ? { property: token.property } : {}) }
         : { source: token.source },
+    ...(runner.tokenRevision ? { tokenRevision: runner.tokenRevision } : {}),
     tokenSecret:
       token.source === 'aws-secrets-manager'
         ? { name: `${managerName}-token`, key: 'token' }
@@ -82,8 +101,8 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
       instanceFamilies: families,
       minInstanceCpu: pool.minInstanceCpu ?? 2,
       maxInstanceCpu: pool.maxInstanceCpu ?? 16,
-      cpuLimit: pool.cpuLimit ?? '64',
-      memoryLimit: pool.memoryLimit ?? '256Gi',
+      cpuLimit: pool.cpuLimit ?? String(Math.max(64, Math.ceil(Math.round(atMaximum.cpu * 1000) / 1000))),
+      memoryLimit: pool.memoryLimit ?? `${Math.max(256, Math.ceil(atMaximum.memory / 2 ** 30))}Gi`,
       consolidationPolicy: pool.consolidationPolicy ?? 'WhenEmpty',
       consolidateAfter: pool.consolidateAfter ?? '5m',
       expireAfter: pool.expireAfter ?? '168h',
@@ -132,11 +151,14 @@ function resolveNotifications(cluster: ClusterDefinition, notifications: Notific
  * Validates a definition (shape first, then cross-field consistency) and resolves its defaults.
  * Throws a DefinitionError naming the cluster, each field, its value and what is allowed.
  */
-export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
+export function resolveCluster(input: ClusterDefinition, position?: number): ResolvedCluster {
+  const name = (input as { name?: unknown } | null)?.name;
   const label =
-    typeof (definition as { name?: unknown } | null)?.name === 'string' ? (definition as { name: string }).name : '(unnamed)';
-  const shapeProblems = checkShape(definition);
-  if (shapeProblems.length) throw new DefinitionError(label, shapeProblems);
+    typeof name === 'string' && /^[a-z0-9-]{1,63}$/.test(name)
+      ? `"${name}"`
+      : `${position === undefined ? 'without a valid name' : `number ${position + 1} in the list`} (name ${showValue(name)})`;
+  const { definition, problems: shapeProblems } = readDefinition(input);
+  if (!definition) throw new DefinitionError(label, shapeProblems);
 
   const runners = definition.runners.map((runner) => resolveRunner(definition, runner));
   const architectures = [...new Set(runners.map((r) => r.arch))].sort();
@@ -167,10 +189,13 @@ export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
     alerts: resolveAlerts(definition.alerts ?? {}),
     dashboard: resolveDashboard(definition.dashboard ?? {}),
     ...(definition.notifications ? { notifications: resolveNotifications(definition, definition.notifications) } : {}),
+    monitoringNamespace: definition.monitoringNamespace ?? 'monitoring',
     namespaces: NAMESPACES,
   };
 
   const problems = checkConsistency(resolved);
-  if (problems.length) throw new DefinitionError(definition.name, problems);
+  // Routing speaks of runners by name: only meaningful once the names are unique.
+  if (new Set(runners.map((r) => r.name)).size === runners.length) problems.push(...checkJobRouting(resolved));
+  if (problems.length) throw new DefinitionError(label, problems);
   return resolved;
 }

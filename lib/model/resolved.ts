@@ -53,9 +53,14 @@ export interface ResolvedRunner {
   readonly name: string;
   readonly arch: Architecture;
   readonly tags: readonly string[];
+  /** Runner names whose jobs this runner may take too (its tags include theirs). */
+  readonly sharesJobsWith: readonly string[];
   readonly runUntagged: boolean;
   readonly concurrent: number;
+  /** Manager replicas as rendered: 0 while the runner is retiring. */
   readonly replicas: number;
+  /** Draining towards removal: no managers, everything they need kept (see RunnerDefinition.retiring). */
+  readonly retiring: boolean;
   readonly jobTimeout: string;
   readonly jobTimeoutSeconds: number;
   /** Derived: how long a manager may take to drain (longest job + margin); its pod's termination grace period. */
@@ -64,6 +69,8 @@ export interface ResolvedRunner {
   readonly jobMaximum: JobResources;
   readonly defaultImage: string;
   readonly token: ResolvedToken;
+  /** Names the token's current value; the managers roll when it changes. */
+  readonly tokenRevision?: string;
   /** The Secret the manager reads its token from, and the key in it. */
   readonly tokenSecret: { readonly name: string; readonly key: string };
   readonly jobPool: ResolvedJobPool;
@@ -100,6 +107,8 @@ export interface ResolvedCluster {
   readonly alerts: ResolvedAlerts;
   readonly dashboard: { readonly sidecarLabel: { readonly key: string; readonly value: string }; readonly namespace: string };
   readonly notifications?: ResolvedNotifications;
+  /** The only namespace whose pods may reach the managers' metrics port (none when `metrics` is false). */
+  readonly monitoringNamespace: string;
   readonly namespaces: typeof NAMESPACES;
 }
 
