@@ -11,7 +11,7 @@ import {
 import { executorRules, featuresOf } from '../lib/runner/executor-rbac';
 import { FleetChart } from '../lib/synth/render';
 import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/model/resolve';
-import { METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner/config-toml';
+import { GITLAB_CA_DIR, GITLAB_CA_FILE, METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner/config-toml';
 import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS, TOKEN_REVISION_WAIT_SECONDS } from '../lib/runner/entrypoint';
 import { platformVersions } from '../lib/model/versions';
 import { fleetLabels } from './labels';
@@ -252,6 +252,7 @@ export class RunnerManagerChart extends FleetChart {
                   { name: 'config', mountPath: MANAGER_PATHS.config },
                   { name: 'home', mountPath: MANAGER_PATHS.home },
                   { name: 'tmp', mountPath: '/tmp' },
+                  ...(cluster.gitlabCa ? [{ name: 'gitlab-ca', mountPath: GITLAB_CA_DIR, readOnly: true }] : []),
                 ],
               },
             ],
@@ -272,6 +273,7 @@ export class RunnerManagerChart extends FleetChart {
               { name: 'config', emptyDir: { medium: 'Memory', sizeLimit: q('16Mi') } },
               { name: 'home', emptyDir: { sizeLimit: q('1Gi') } },
               { name: 'tmp', emptyDir: { sizeLimit: q('1Gi') } },
+              ...(cluster.gitlabCa ? [gitlabCaVolume(cluster.gitlabCa)] : []),
             ],
           },
         },
@@ -287,4 +289,12 @@ export class RunnerManagerChart extends FleetChart {
       },
     });
   }
+}
+
+/** The GitLab CA volume: the one key of the ConfigMap or Secret the definition names, as the file `tls-ca-file` reads. */
+function gitlabCaVolume(ca: NonNullable<ResolvedCluster['gitlabCa']>): k8s.Volume {
+  const items = [{ key: ca.key, path: GITLAB_CA_FILE.slice(GITLAB_CA_DIR.length + 1) }];
+  return ca.source === 'config-map'
+    ? { name: 'gitlab-ca', configMap: { name: ca.name, items, defaultMode: 0o444 } }
+    : { name: 'gitlab-ca', secret: { secretName: ca.name, items, defaultMode: 0o444 } };
 }

@@ -89,8 +89,9 @@ function findPins(): Pin[] {
       }
     } else if (/\.sh$/.test(file)) {
       for (const [line, m] of lines(text(), /^\s*(?:export\s+)?([A-Z_]*VERSION)="?(?:\$\{[A-Z_]+:-)?(v?\d[^"}\s]*)/)) pins.push({ file, line, value: m[2]!, what: m[1]! });
-    } else if (/\.ts$/.test(file) && !/(\.test|(^|\/)testing)\.ts$/.test(file) && !file.startsWith('.ci/renovate/')) {
-      // Source, not tests or their fixtures (testing.ts).
+    } else if (/\.ts$/.test(file) && !/(\.test|(^|\/)testing)\.ts$/.test(file) && !file.startsWith('.ci/')) {
+      // What the fleet ships (lib, charts, tools, scripts): not tests, their fixtures (testing.ts) or the test
+      // doubles under .ci/ (a fake GitLab's default job image is test data, not something clusters run).
       for (const [line, m] of lines(text(), /'([a-z0-9./-]+):(\d[\w.-]*)'/)) pins.push({ file, line, value: m[2]!, what: m[1]! });
     } else if (/(^|\/)SOURCE\.json$/.test(file)) {
       for (const [line, m] of lines(text(), /^\s*"version": "([^"]+)"/)) pins.push({ file, line, value: m[1]!, what: 'version' });

@@ -57,6 +57,70 @@ export interface ExistingSecretToken {
 /** Where a runner's authentication token comes from. Never the token itself. */
 export type RunnerTokenSource = AwsSecretsManagerToken | ExistingSecretToken;
 
+/** Who may use a runner in GitLab: every project of the instance, the projects of one group, or one project. */
+export type RunnerScope =
+  | { readonly type: 'instance' }
+  | {
+      readonly type: 'group';
+      /** Full path of the group, for example "platform" or "platform/ci". */
+      readonly path: string;
+    }
+  | {
+      readonly type: 'project';
+      /** Full path of the project, for example "platform/app". */
+      readonly path: string;
+    };
+
+/** GitLab runner access levels: `ref_protected` runners take only jobs of protected branches and tags. */
+export const RUNNER_ACCESS_LEVELS = ['not_protected', 'ref_protected'] as const;
+export type RunnerAccessLevel = (typeof RUNNER_ACCESS_LEVELS)[number];
+
+/**
+ * The runner's settings that live in GitLab, not in config.toml (runner authentication tokens carry none of them).
+ * `npm run gitlab:apply` sets them, and `gitlab:plan` reports drift from them, together with the runner's tags,
+ * `runUntagged`, its maximum job timeout (= `jobTimeout`) and a description naming the cluster and the runner.
+ */
+export interface RunnerGitLabOptions {
+  /**
+   * Where the runner is registered: instance runners need an administrator's token, group runners a group
+   * owner's, project runners a project maintainer's.
+   * @default { type: "instance" }
+   */
+  readonly scope?: RunnerScope;
+  /**
+   * Lock a project runner to its project, so no other project can enable it.
+   * @default false
+   */
+  readonly locked?: boolean;
+  /**
+   * Pause the runner: GitLab hands it no new job (running jobs finish).
+   * @default false
+   */
+  readonly paused?: boolean;
+  /**
+   * Which jobs the runner takes: of any ref, or only of protected branches and tags (for runners holding deploy credentials).
+   * @default "not_protected"
+   */
+  readonly accessLevel?: RunnerAccessLevel;
+}
+
+/**
+ * The CA certificate(s) that sign a self-hosted GitLab's TLS certificate (a private CA), in a ConfigMap or a Secret
+ * of the runner managers' namespace, created out of band. The runner trusts them through `tls-ca-file` and passes
+ * them on to its jobs (for git clones). A certificate, never a key: the reference is rendered, never the content.
+ */
+export interface GitLabCaCertificate {
+  /** Kind of the object holding the PEM bundle. */
+  readonly source: 'config-map' | 'secret';
+  /** Its name, in the runner managers' namespace. */
+  readonly name: string;
+  /**
+   * The key holding the PEM bundle.
+   * @default "ca.crt"
+   */
+  readonly key?: string;
+}
+
 /** The Karpenter NodePool that gives one runner's CI jobs their nodes. */
 export interface JobNodePoolOptions {
   /**
@@ -199,6 +263,11 @@ export interface RunnerDefinition {
   /** Where the runner authentication token comes from. */
   readonly token: RunnerTokenSource;
   /**
+   * The runner's settings in GitLab: scope, locked, paused, access level.
+   * @default - an instance runner, unlocked, active, taking jobs of any ref
+   */
+  readonly gitlab?: RunnerGitLabOptions;
+  /**
    * Names the token's current value, for example the date it was rotated ("2026-12-02"). Changing it rolls the
    * managers onto the new token: External Secrets copies the secret at once, and a new manager waits until the
    * copy carries this revision before it starts (docs/lifecycle.md, "Rotate a runner token").
@@ -331,6 +400,11 @@ export interface ClusterDefinition {
    * @default "https://gitlab.com"
    */
   readonly gitlabUrl?: string;
+  /**
+   * The CA that signs `gitlabUrl`'s certificate, when it is not one the runner image trusts (a private CA).
+   * @default - the runner image's trust store
+   */
+  readonly gitlabCa?: GitLabCaCertificate;
   /** The runners: usually one per architecture; more than one per architecture when they need different pools. */
   readonly runners: readonly RunnerDefinition[];
   /**

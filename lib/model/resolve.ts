@@ -65,15 +65,14 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
   const jobMaximum = { ...DEFAULT_JOB_MAXIMUM, ...runner.jobMaximum };
   // Unset pool limits are derived: room for every job the managers may run at once, at its maximum size.
   const atMaximum = jobsRequests(concurrent * replicas, jobMaximum);
+  const tags = runner.archTag === false ? [...(runner.tags ?? [])] : [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)];
+  const runUntagged = runner.runUntagged ?? false;
   return {
     name,
     arch: runner.arch,
-    tags:
-      runner.archTag === false
-        ? [...(runner.tags ?? [])]
-        : [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)],
+    tags,
     sharesJobsWith: [...(runner.sharesJobsWith ?? [])],
-    runUntagged: runner.runUntagged ?? false,
+    runUntagged,
     concurrent,
     // A retiring runner's managers drain to zero; its pool keeps room for the jobs they still run (derived above).
     replicas: runner.retiring ? 0 : replicas,
@@ -108,6 +107,17 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
       expireAfter: pool.expireAfter ?? '168h',
       disruptionBudget: pool.disruptionBudget ?? '10%',
       terminationGracePeriod: seconds(drainSeconds),
+    },
+    gitlab: {
+      key: `${cluster.name}/${name}`,
+      scope: runner.gitlab?.scope ?? { type: 'instance' },
+      description: `${cluster.name}/${name}: ${runner.arch} runner of EKS cluster ${cluster.name} (runner-fleet)`,
+      tagList: tags,
+      runUntagged,
+      locked: runner.gitlab?.locked ?? false,
+      paused: runner.gitlab?.paused ?? false,
+      accessLevel: runner.gitlab?.accessLevel ?? 'not_protected',
+      maximumTimeout: jobTimeoutSeconds,
     },
     names: {
       manager: managerName,
@@ -168,6 +178,7 @@ export function resolveCluster(input: ClusterDefinition, position?: number): Res
     region: definition.region,
     kubernetesVersion: definition.kubernetesVersion ?? versions.kubernetes.default,
     gitlabUrl: (definition.gitlabUrl ?? 'https://gitlab.com').replace(/\/+$/, ''),
+    ...(definition.gitlabCa ? { gitlabCa: { ...definition.gitlabCa, key: definition.gitlabCa.key ?? 'ca.crt' } } : {}),
     runners,
     nodeClass: {
       name: 'gitlab-ci',

@@ -3,7 +3,7 @@
  * shares. Types and constants only, so the model's checks (consistency, capacity, AWS names) can read a resolved
  * cluster without importing the resolver that runs them.
  */
-import type { Architecture, CapacityType, ChatProviderType, ConsolidationPolicy, InstanceCategory, JobResources } from './definition';
+import type { Architecture, CapacityType, ChatProviderType, ConsolidationPolicy, GitLabCaCertificate, InstanceCategory, JobResources, RunnerAccessLevel, RunnerScope } from './definition';
 
 /** Namespaces every cluster uses: managers and job pods apart, so each gets its own Pod Security level. */
 export const NAMESPACES = {
@@ -49,6 +49,23 @@ export type ResolvedToken =
   | { readonly source: 'aws-secrets-manager'; readonly secretId: string; readonly property?: string }
   | { readonly source: 'existing-secret' };
 
+/** The runner object in GitLab, every field derived from the definition: what `gitlab:apply` sets. */
+export interface ResolvedRunnerGitLab {
+  /** Names the runner across GitLab and this repository: `<cluster>/<runner>`. */
+  readonly key: string;
+  readonly scope: RunnerScope;
+  /** Names the cluster and the runner, as GitLab lists it. */
+  readonly description: string;
+  /** The runner's tags (its architecture always among them). */
+  readonly tagList: readonly string[];
+  readonly runUntagged: boolean;
+  readonly locked: boolean;
+  readonly paused: boolean;
+  readonly accessLevel: RunnerAccessLevel;
+  /** Seconds: the runner's `jobTimeout`, so that no project's timeout lets a job outlast the managers' drain. */
+  readonly maximumTimeout: number;
+}
+
 export interface ResolvedRunner {
   readonly name: string;
   readonly arch: Architecture;
@@ -74,6 +91,8 @@ export interface ResolvedRunner {
   /** The Secret the manager reads its token from, and the key in it. */
   readonly tokenSecret: { readonly name: string; readonly key: string };
   readonly jobPool: ResolvedJobPool;
+  /** The runner's settings in GitLab. */
+  readonly gitlab: ResolvedRunnerGitLab;
   /** Names derived once. */
   readonly names: {
     /** Manager Deployment, ServiceAccount, ConfigMap, PDB, Role and RoleBinding. */
@@ -90,6 +109,8 @@ export interface ResolvedCluster {
   readonly region: string;
   readonly kubernetesVersion: string;
   readonly gitlabUrl: string;
+  /** The private CA of `gitlabUrl`, when the definition names one; the runner reads it as `tls-ca-file`. */
+  readonly gitlabCa?: Required<GitLabCaCertificate>;
   readonly runners: readonly ResolvedRunner[];
   readonly nodeClass: {
     readonly name: string;

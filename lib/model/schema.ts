@@ -11,6 +11,7 @@ import {
   CHAT_PROVIDER_TYPES,
   CONSOLIDATION_POLICIES,
   INSTANCE_CATEGORY_MEMORY_PER_VCPU,
+  RUNNER_ACCESS_LEVELS,
   type ClusterDefinition,
   type InstanceCategory,
 } from './definition';
@@ -198,6 +199,46 @@ const image = text('a container image').regex(
   error: 'must be pinned to a version tag or digest (not :latest, not untagged)',
 });
 
+/**
+ * A GitLab namespace path: segments of letters, digits, "_", "-" and ".", not starting with "-" or ending in
+ * ".git"/".atom" (GitLab's path rules), joined by "/".
+ */
+const GITLAB_PATH_SEGMENT = /^(?!.*\.(git|atom)$)[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}$/;
+const gitlabPath = (what: string, minSegments: number) =>
+  text(`a ${what} full path`).refine((value) => {
+    const segments = value.split('/');
+    return segments.length >= minSegments && segments.every((segment) => GITLAB_PATH_SEGMENT.test(segment));
+  }, {
+    error: `must be a ${what} full path such as ${minSegments > 1 ? '"platform/app"' : '"platform" or "platform/ci"'} (letters, digits, "_", "-", "." per segment, no leading or trailing "/")`,
+  });
+
+const runnerScope = z.discriminatedUnion(
+  'type',
+  [
+    strictObject({ type: z.literal('instance') }),
+    strictObject({ type: z.literal('group'), path: gitlabPath('group', 1) }),
+    strictObject({ type: z.literal('project'), path: gitlabPath('project', 2) }),
+  ],
+  { error: 'must have type "instance", "group" (with path) or "project" (with path)' },
+);
+
+const runnerGitLab = strictObject({
+  scope: runnerScope.optional(),
+  locked: z.boolean({ error: 'must be true or false' }).optional(),
+  paused: z.boolean({ error: 'must be true or false' }).optional(),
+  accessLevel: enumOf(RUNNER_ACCESS_LEVELS).optional(),
+});
+
+const gitlabCa = strictObject({
+  source: enumOf(['config-map', 'secret'] as const),
+  name: text('a ConfigMap or Secret name').regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
+    error: 'must be a Kubernetes object name (lowercase letters, digits, "-" and ".")',
+  }),
+  key: text('a key')
+    .regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: 'must be a ConfigMap/Secret key (letters, digits, "-", "_", ".")' })
+    .optional(),
+});
+
 const runner = strictObject({
   arch: enumOf(ARCHITECTURES),
   name: dnsLabel(20).optional(),
@@ -226,6 +267,7 @@ const runner = strictObject({
   jobMaximum: jobResources.optional(),
   defaultImage: image.optional(),
   token: tokenSource,
+  gitlab: runnerGitLab.optional(),
   tokenRevision: text('a token revision')
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
       error: 'must be a short name such as 2026-12-02 or r7 (letters, digits, "._-", at most 63 characters)',
@@ -248,6 +290,7 @@ export const clusterDefinitionSchema = strictObject({
       if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
     })
     .optional(),
+  gitlabCa: gitlabCa.optional(),
   runners: z.array(runner, { error: 'must be a list of runners' }).min(1, { error: 'must list at least one runner' }).readonly(),
   nodeClass: strictObject({
     amiAlias: text('an AMI alias')

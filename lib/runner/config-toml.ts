@@ -19,6 +19,13 @@ export const TOKEN_PLACEHOLDER = '__RUNNER_TOKEN_FROM_SECRET__';
  */
 export const POLL_TIMEOUT_SECONDS = 900;
 
+/**
+ * Where the manager pod mounts the GitLab instance's private CA (from the ConfigMap or Secret the definition names),
+ * read by the runner as `tls-ca-file`; the runner also hands it to its jobs, for git clones.
+ */
+export const GITLAB_CA_DIR = '/etc/gitlab-runner-ca';
+export const GITLAB_CA_FILE = `${GITLAB_CA_DIR}/ca.crt`;
+
 /** Helper container limit: git clones and cache archives of big repositories need more than its request. */
 const HELPER_MEMORY_LIMIT = '1Gi';
 
@@ -86,6 +93,8 @@ export interface RunnerSection {
   readonly name: string;
   readonly url: string;
   readonly token: string;
+  /** PEM file of the CAs the runner trusts for `url`, when GitLab sits behind a private CA. */
+  readonly 'tls-ca-file'?: string;
   readonly executor: 'kubernetes';
   readonly limit: number;
   readonly request_concurrency: number;
@@ -163,6 +172,7 @@ export function runnerConfig(cluster: ResolvedCluster, runner: ResolvedRunner): 
         name: runner.names.gitlab,
         url: cluster.gitlabUrl,
         token: TOKEN_PLACEHOLDER,
+        ...(cluster.gitlabCa ? { 'tls-ca-file': GITLAB_CA_FILE } : {}),
         executor: 'kubernetes',
         limit: runner.concurrent,
         request_concurrency: Math.min(4, runner.concurrent),
