@@ -192,7 +192,8 @@ export interface RunnerDefinition {
   /** CPU architecture of this runner's jobs and of its manager pod. */
   readonly arch: Architecture;
   /**
-   * Short name, unique in the cluster, used in resource names (`gitlab-runner-<name>`).
+   * Short name, unique in the cluster, used in resource names (`gitlab-runner-<name>`, pool `gitlab-ci-jobs-<name>`):
+   * lowercase letters, digits and dashes, at most 20 characters.
    * @default - the architecture
    */
   readonly name?: string;
@@ -221,13 +222,14 @@ export interface RunnerDefinition {
    */
   readonly runUntagged?: boolean;
   /**
-   * Jobs one manager runs at once (config.toml `concurrent`).
+   * Jobs one manager runs at once (config.toml `concurrent`), 1 to 500. The runner runs up to
+   * `concurrent × replicas` jobs.
    * @default 10
    */
   readonly concurrent?: number;
   /**
-   * Manager replicas. Each runs up to `concurrent` jobs; with 2 or more, a rollout or a node drain never leaves
-   * the architecture without a manager.
+   * Manager replicas, 1 to 10. Each runs up to `concurrent` jobs; with 2 or more, a rollout or a node drain never
+   * leaves the architecture without a manager.
    * @default 2
    */
   readonly replicas?: number;
@@ -240,8 +242,8 @@ export interface RunnerDefinition {
    */
   readonly retiring?: boolean;
   /**
-   * The longest job timeout any project may use on this runner, for example "1h" or "3h". Drain grace periods and
-   * the job pool's `terminationGracePeriod` derive from it.
+   * The longest job timeout any project may use on this runner, for example "1h" or "3h": from 10m to 720h (GitLab's
+   * limits). Drain grace periods and the job pool's `terminationGracePeriod` derive from it.
    * @default "1h"
    */
   readonly jobTimeout?: string;
@@ -256,7 +258,7 @@ export interface RunnerDefinition {
    */
   readonly jobMaximum?: Partial<JobResources>;
   /**
-   * Image for jobs that name none.
+   * Image for jobs that name none, pinned to a version tag or a digest (never `:latest` or untagged).
    * @default "alpine:3.22"
    */
   readonly defaultImage?: string;
@@ -316,24 +318,25 @@ export interface CacheOptions {
  * docs/operating.md says what each alert means and what to do.
  */
 export interface AlertOptions {
-  /** How long a runner may have fewer ready managers than its replicas (or none scraped) before alerting. @default "10m" */
+  /** How long (a duration such as 10m) a runner may have fewer ready managers than its replicas, or none scraped, before alerting. @default "10m" */
   readonly managersDownFor?: string;
   /**
    * Share of a runner's finished jobs failing with `runner_system_failure` (spot reclaims, pod errors, lost nodes)
-   * over the last 30 minutes that alerts.
+   * over the last 30 minutes that alerts: greater than 0, at most 1.
    * @default 0.1
    */
   readonly systemFailureRatio?: number;
-  /** How long a runner may run every job slot while jobs wait longer than `queueWait` before alerting. @default "15m" */
+  /** How long (a duration) a runner may run every job slot while jobs wait longer than `queueWait` before alerting. @default "15m" */
   readonly saturatedFor?: string;
-  /** How long picked-up jobs waited in GitLab's queue (90th percentile) for the runner to count as "jobs waiting". @default "5m" */
+  /** How long (a duration) picked-up jobs waited in GitLab's queue (90th percentile) for the runner to count as "jobs waiting". @default "5m" */
   readonly queueWait?: string;
-  /** How long a CI job pod may stay Pending (no node: the pool's limits or no spot capacity) before alerting. @default "10m" */
+  /** How long (a duration) a CI job pod may stay unscheduled (no node: the pool's limits or no spot capacity) before alerting. @default "10m" */
   readonly jobPodPendingFor?: string;
-  /** NodeClaims of one pool that may fail to launch or register within 30 minutes before alerting. @default 3 */
+  /** NodeClaims of one pool that fail to launch or register within 30 minutes to alert, 1 to 1000. @default 3 */
   readonly nodeLaunchFailures?: number;
   /**
-   * Labels on the PrometheusRule, for the Prometheus' `ruleSelector` (kube-prometheus-stack selects `release: <name>`).
+   * Labels on the PrometheusRule (Kubernetes label keys and values), for the Prometheus' `ruleSelector`
+   * (kube-prometheus-stack selects `release: <name>`).
    * @default {}
    */
   readonly ruleLabels?: Readonly<Record<string, string>>;
@@ -342,12 +345,12 @@ export interface AlertOptions {
 /** The Grafana dashboard of the cluster, a ConfigMap the Grafana sidecar picks up. */
 export interface DashboardOptions {
   /**
-   * Label the Grafana sidecar selects dashboard ConfigMaps by, as `key=value`.
+   * Label the Grafana sidecar selects dashboard ConfigMaps by, as `key=value` (a Kubernetes label key and value).
    * @default "grafana_dashboard=1" (the kube-prometheus-stack default)
    */
   readonly sidecarLabel?: string;
   /**
-   * Namespace of the ConfigMap: one the sidecar searches.
+   * Namespace of the ConfigMap (a DNS label): one the sidecar searches.
    * @default "gitlab-runner" (the managers' namespace)
    */
   readonly namespace?: string;
@@ -360,7 +363,8 @@ export type ChatProviderType = (typeof CHAT_PROVIDER_TYPES)[number];
 /** Where Flux reports reconciliations: commit statuses in GitLab, failures in a chat. */
 export interface NotificationOptions {
   /**
-   * Path of this repository's project in GitLab (on `gitlabUrl`), for example "platform/runner-fleet": Flux sets a
+   * Path of this repository's project in GitLab (on `gitlabUrl`): group, subgroups and project separated by `/`, no
+   * URL, for example "platform/runner-fleet". Flux sets a
    * commit status per layer on the commit it applied, and GitLab push events from it trigger a reconcile.
    */
   readonly gitlabProject: string;
@@ -369,10 +373,10 @@ export interface NotificationOptions {
    * @default - commit statuses only
    */
   readonly chat?: {
-    /** The service. */
+    /** The service: one of CHAT_PROVIDER_TYPES (slack, msteams, googlechat, discord, rocket, webex, matrix, lark, telegram, generic, generic-hmac). */
     readonly type: ChatProviderType;
     /**
-     * Secret in flux-system whose `address` key holds the webhook URL.
+     * Secret in flux-system (a DNS label) whose `address` key holds the webhook URL.
      * @default "flux-chat-webhook"
      */
     readonly secretName?: string;
@@ -386,7 +390,10 @@ export interface NotificationOptions {
 
 /** One EKS cluster and its runner fleet. */
 export interface ClusterDefinition {
-  /** EKS cluster name; also names the Karpenter discovery tag and prefixes AWS resources. Lowercase, digits, dashes. */
+  /**
+   * EKS cluster name; also names the Karpenter discovery tag and prefixes AWS resources: lowercase letters, digits
+   * and dashes, starting with a letter, at most 40 characters.
+   */
   readonly name: string;
   /** AWS region, for example "eu-west-1". */
   readonly region: string;
