@@ -37,8 +37,7 @@ export function createScratchRepo(source: string): ScratchRepo {
       writeFileSync(path, after);
     },
     commit(message) {
-      // The linked node_modules stays out through .gitignore; naming it in a pathspec as well makes git refuse the add.
-      git(dir, ['add', '--all', '--', '.']);
+      git(dir, ['add', '--all', '--', '.', ':!node_modules']);
       git(dir, [...IDENTITY, 'commit', '--quiet', '--allow-empty', '-m', message]);
       return git(dir, ['rev-parse', 'HEAD']).toString().trim();
     },
