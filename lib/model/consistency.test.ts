@@ -44,12 +44,19 @@ describe('two runners never read one token', () => {
     ['other Secrets Manager ids', false, asm('ci/amd64'), asm('ci/arm64')],
     ['one existing Secret', true, existing('runner-token'), existing('runner-token')],
     ['one existing Secret, same key written two ways', true, existing('runner-token'), existing('runner-token', 'token')],
-    ['one existing Secret, other keys', true, existing('runner-token', 'amd64'), existing('runner-token', 'arm64')],
+    ['one existing Secret, other keys', false, existing('runner-token', 'amd64'), existing('runner-token', 'arm64')],
+    ['the reviewer\'s case: another key of a Secret named for the other runner', false, existing('gitlab-runner-arm64-token', 'amd64'), existing('gitlab-runner-arm64-token')],
+    ['an ARN and the plain name of one secret', true, asm('arn:aws:secretsmanager:eu-west-1:123456789012:secret:gitlab-runner/production/amd64-AbC123'), asm('gitlab-runner/production/amd64')],
+    ['a partial ARN and the plain name of one secret', true, asm('gitlab-runner/production/amd64'), asm('arn:aws:secretsmanager:eu-west-1:123456789012:secret:gitlab-runner/production/amd64')],
+    ['an ARN and the plain name, same property', true, asm('arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/token-AbC123', 'token'), asm('ci/token', 'token')],
+    ['an ARN and the plain name, other properties', false, asm('arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/token-AbC123', 'amd64'), asm('ci/token', 'arm64')],
+    ['an ARN in another region than the cluster\'s', false, asm('arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/token-AbC123'), asm('ci/token')],
+    ['names that differ only by an ARN-like suffix, neither an ARN', false, asm('ci/token-AbC123'), asm('ci/token')],
     ['other existing Secrets', false, existing('amd64-token'), existing('arm64-token')],
     ['an existing Secret named like the Secret another runner\'s ExternalSecret makes', true, asm('ci/amd64'), existing('gitlab-runner-amd64-token')],
   ])('%s: refused %s', (_, refused, first, second) => {
     const definition = cluster({ runners: [{ arch: 'amd64', token: first as never }, { arch: 'arm64', token: second as never }] });
-    const expected = refused ? [expect.stringMatching(/^runners\[1\]\.token: reads the same token as runners\[0\] \(.+\): each runner needs its own token/)] : [];
+    const expected = refused ? [expect.stringMatching(/^runners\[1\]\.token: reads the same token as runners\[0\] \((Secrets Manager secret|Secret) ".+\): each runner needs its own token/)] : [];
     if (refused) expect(problemsOf(definition)).toEqual(expected);
     else expect(() => problemsOf(definition)).toThrow('the definition was accepted');
   });

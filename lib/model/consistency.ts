@@ -8,6 +8,7 @@ import { isGravitonFamily, jobsRequests, largestJobRequests, largestNodeAllocata
 import type { DefinitionProblem } from './schema';
 import { AWS_NAME_LIMITS, awsNames } from './platform';
 import type { ResolvedCluster, ResolvedRunner } from './resolved';
+import { awsSecretRef, kubernetesSecretRef, sameAwsSecret } from './token-identity';
 
 const RESOURCE_KEYS: Array<keyof JobResources> = ['cpu', 'memory', 'ephemeralStorage'];
 
@@ -15,12 +16,23 @@ function show(key: keyof JobResources, value: number): string {
   return key === 'cpu' ? `${Number(value.toFixed(2))} CPU` : formatBytes(value);
 }
 
-/** Where a runner's token is read from, as people would name it; two runners must never share one. */
-function tokenSources(runner: ResolvedRunner): string[] {
-  const secret = `Secret "${runner.tokenSecret.name}"`;
-  return runner.token.source === 'aws-secrets-manager'
-    ? [`Secrets Manager secret "${runner.token.secretId}"${runner.token.property ? ` property "${runner.token.property}"` : ''}`, secret]
-    : [secret];
+/**
+ * Where this runner reads a token another runner of the cluster reads too, as people would name it: the same
+ * Secrets Manager secret and property (however written), or the same Kubernetes Secret key (a Secret an
+ * ExternalSecret writes belongs to that runner alone).
+ */
+function sharedTokenSource(cluster: ResolvedCluster, runner: ResolvedRunner, other: ResolvedRunner): string | undefined {
+  const mine = awsSecretRef(runner, cluster.region);
+  const theirs = awsSecretRef(other, cluster.region);
+  if (mine && theirs && sameAwsSecret(mine, theirs)) {
+    return mine.written === theirs.written ? mine.written : `${mine.written}, which is its ${theirs.written}`;
+  }
+  const a = kubernetesSecretRef(runner);
+  const b = kubernetesSecretRef(other);
+  if (a.name === b.name && (a.key === undefined || b.key === undefined || a.key === b.key)) {
+    return a.written === b.written ? a.written : `${a.written}, which is its ${b.written}`;
+  }
+  return undefined;
 }
 
 /** The problems that make the job pool unable to run what the runner is declared to run. */
@@ -98,7 +110,6 @@ export function capacityWarnings(cluster: ResolvedCluster): DefinitionProblem[] 
 export function checkConsistency(cluster: ResolvedCluster): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const seen = new Map<string, number>();
-  const tokenReaders = new Map<string, number>();
 
   cluster.runners.forEach((runner, index) => {
     const at = `runners[${index}]`;
@@ -123,11 +134,9 @@ export function checkConsistency(cluster: ResolvedCluster): DefinitionProblem[] 
       }
     }
 
-    for (const source of tokenSources(runner)) {
-      const reader = tokenReaders.get(source);
-      if (reader === undefined) {
-        tokenReaders.set(source, index);
-      } else if (reader !== index) {
+    for (const [reader, other] of cluster.runners.slice(0, index).entries()) {
+      const source = sharedTokenSource(cluster, runner, other);
+      if (source) {
         problems.push({
           path: `${at}.token`,
           message:
