@@ -29,6 +29,14 @@ export function runnerImage(): string {
  * The manager runs as a high, image-independent user and group (above any node's users): everything it writes is
  * an emptyDir, HOME is set explicitly, and fsGroup makes the token readable to it.
  */
+/**
+ * The manager's disk: its home and /tmp (emptyDirs, each capped), and its own logs. The kubelet evicts a pod whose
+ * disk use passes the sum of its containers' ephemeral-storage limits, emptyDirs included, and such an eviction
+ * gives no grace period (no drain: running jobs are lost), so the limit covers every emptyDir's cap plus the logs.
+ */
+const MANAGER_DISK_MIB = { home: 1024, tmp: 1024, logs: 512 } as const;
+const MANAGER_EPHEMERAL_STORAGE_LIMIT = `${MANAGER_DISK_MIB.home + MANAGER_DISK_MIB.tmp + MANAGER_DISK_MIB.logs}Mi`;
+
 const RUNNER_UID = 10100;
 const RUNNER_GID = 10100;
 
@@ -211,7 +219,7 @@ export class RunnerManagerChart extends FleetChart {
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
                 resources: {
                   requests: { 'cpu': q('100m'), 'memory': q('128Mi'), 'ephemeral-storage': q('64Mi') },
-                  limits: { 'cpu': q('1'), 'memory': q('512Mi'), 'ephemeral-storage': q('512Mi') },
+                  limits: { 'cpu': q('1'), 'memory': q('512Mi'), 'ephemeral-storage': q(MANAGER_EPHEMERAL_STORAGE_LIMIT) },
                 },
                 securityContext: {
                   allowPrivilegeEscalation: false,
@@ -271,8 +279,8 @@ export class RunnerManagerChart extends FleetChart {
               },
               // config.toml with the token lives in memory only.
               { name: 'config', emptyDir: { medium: 'Memory', sizeLimit: q('16Mi') } },
-              { name: 'home', emptyDir: { sizeLimit: q('1Gi') } },
-              { name: 'tmp', emptyDir: { sizeLimit: q('1Gi') } },
+              { name: 'home', emptyDir: { sizeLimit: q(`${MANAGER_DISK_MIB.home}Mi`) } },
+              { name: 'tmp', emptyDir: { sizeLimit: q(`${MANAGER_DISK_MIB.tmp}Mi`) } },
               ...(cluster.gitlabCa ? [gitlabCaVolume(cluster.gitlabCa)] : []),
             ],
           },
