@@ -14,6 +14,7 @@ import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/mo
 import { GITLAB_CA_DIR, GITLAB_CA_FILE, METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner/config-toml';
 import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS, TOKEN_REVISION_WAIT_SECONDS } from '../lib/runner/entrypoint';
 import { platformVersions } from '../lib/model/versions';
+import { formatBytes, parseQuantity } from '../lib/model/quantity';
 import { fleetLabels } from './labels';
 import { SECRET_STORE_NAME } from './secret-store';
 
@@ -34,8 +35,8 @@ export function runnerImage(): string {
  * disk use passes the sum of its containers' ephemeral-storage limits, emptyDirs included, and such an eviction
  * gives no grace period (no drain: running jobs are lost), so the limit covers every emptyDir's cap plus the logs.
  */
-const MANAGER_DISK_MIB = { home: 1024, tmp: 1024, logs: 512 } as const;
-const MANAGER_EPHEMERAL_STORAGE_LIMIT = `${MANAGER_DISK_MIB.home + MANAGER_DISK_MIB.tmp + MANAGER_DISK_MIB.logs}Mi`;
+const MANAGER_DISK = { home: '1Gi', tmp: '1Gi', logs: '512Mi' } as const;
+const MANAGER_EPHEMERAL_STORAGE_LIMIT = formatBytes(Object.values(MANAGER_DISK).reduce((sum, size) => sum + parseQuantity(size), 0));
 
 const RUNNER_UID = 10100;
 const RUNNER_GID = 10100;
@@ -279,8 +280,8 @@ export class RunnerManagerChart extends FleetChart {
               },
               // config.toml with the token lives in memory only.
               { name: 'config', emptyDir: { medium: 'Memory', sizeLimit: q('16Mi') } },
-              { name: 'home', emptyDir: { sizeLimit: q(`${MANAGER_DISK_MIB.home}Mi`) } },
-              { name: 'tmp', emptyDir: { sizeLimit: q(`${MANAGER_DISK_MIB.tmp}Mi`) } },
+              { name: 'home', emptyDir: { sizeLimit: q(MANAGER_DISK.home) } },
+              { name: 'tmp', emptyDir: { sizeLimit: q(MANAGER_DISK.tmp) } },
               ...(cluster.gitlabCa ? [gitlabCaVolume(cluster.gitlabCa)] : []),
             ],
           },
