@@ -19,7 +19,7 @@ const customResources = renderFleet([...fleet, ...variants], composeCluster, clu
 test('every custom resource rendered validates strictly against the schema of its pinned upstream CRD', () => {
   const kinds = new Set(customResources.map((f) => f.object!.kind));
   expect([...kinds].sort()).toEqual(
-    ['EC2NodeClass', 'ExternalSecret', 'HelmRelease', 'Kustomization', 'NodePool', 'OCIRepository', 'PodMonitor', 'PrometheusRule', 'SecretStore'].sort(),
+    ['Alert', 'EC2NodeClass', 'ExternalSecret', 'HelmRelease', 'Kustomization', 'NodePool', 'OCIRepository', 'PodMonitor', 'PrometheusRule', 'Provider', 'Receiver', 'SecretStore'].sort(),
   );
   const problems = customResources.flatMap((f) => validators.validate(f.object!).map((p) => `${f.path}: ${p}`));
   expect(problems).toEqual([]);

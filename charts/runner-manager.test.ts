@@ -268,7 +268,8 @@ describe('token rotation (tokenRevision)', () => {
 test('the rendered config.toml never carries token_expires_at, so the runner never rotates its token by itself', () => {
   // gitlab-runner resets a token on its own only when token_expires_at is set (commands/multi.go, nextRunnerToReset),
   // and would keep the new token only in its in-memory config.toml: the Secret would still hold the revoked one.
-  for (const runner of render(twoArchCluster()).all('ConfigMap')) {
+  const rendered = render(twoArchCluster());
+  for (const runner of rendered.cluster.runners.map((r) => rendered.get('ConfigMap', r.names.manager))) {
     const template: string = runner.data['config.template.toml'];
     expect(template).not.toMatch(/token_expires_at|token_obtained_at/);
   }

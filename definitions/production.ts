@@ -63,4 +63,6 @@ export const production: ClusterDefinition = {
   nodeClass: { rootVolumeSize: '200Gi' },
   cache: { bucket: 'example-gitlab-runner-cache-production' },
   metrics: true,
+  alerts: { ruleLabels: { release: 'kube-prometheus-stack' } },
+  notifications: { gitlabProject: 'platform/runner-fleet', chat: { type: 'slack', channel: 'ci-runners' } },
 };

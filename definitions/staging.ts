@@ -24,4 +24,5 @@ export const staging: ClusterDefinition = {
     { ...small, arch: 'arm64', token: { source: 'existing-secret', secretName: 'gitlab-runner-arm64-token' } },
   ],
   metrics: false,
+  notifications: { gitlabProject: 'platform/runner-fleet' },
 };

@@ -331,6 +331,81 @@ export interface CacheOptions {
   readonly region?: string;
 }
 
+/**
+ * When the fleet's alerts fire. Every threshold has a default; tune one when a team's jobs make it noisy or late.
+ * docs/operating.md says what each alert means and what to do.
+ */
+export interface AlertOptions {
+  /** How long (a duration such as 10m) a runner may have fewer ready managers than its replicas, or none scraped, before alerting. @default "10m" */
+  readonly managersDownFor?: string;
+  /**
+   * Share of a runner's finished jobs failing with `runner_system_failure` (spot reclaims, pod errors, lost nodes)
+   * over the last 30 minutes that alerts: greater than 0, at most 1.
+   * @default 0.1
+   */
+  readonly systemFailureRatio?: number;
+  /** How long (a duration) a runner may run every job slot while jobs wait longer than `queueWait` before alerting. @default "15m" */
+  readonly saturatedFor?: string;
+  /** How long (a duration) picked-up jobs waited in GitLab's queue (90th percentile) for the runner to count as "jobs waiting". @default "5m" */
+  readonly queueWait?: string;
+  /** How long (a duration) a CI job pod may stay unscheduled (no node: the pool's limits or no spot capacity) before alerting. @default "10m" */
+  readonly jobPodPendingFor?: string;
+  /** NodeClaims of one pool that fail to launch or register within 30 minutes to alert, 1 to 1000. @default 3 */
+  readonly nodeLaunchFailures?: number;
+  /**
+   * Labels on the PrometheusRule (Kubernetes label keys and values), for the Prometheus' `ruleSelector`
+   * (kube-prometheus-stack selects `release: <name>`).
+   * @default {}
+   */
+  readonly ruleLabels?: Readonly<Record<string, string>>;
+}
+
+/** The Grafana dashboard of the cluster, a ConfigMap the Grafana sidecar picks up. */
+export interface DashboardOptions {
+  /**
+   * Label the Grafana sidecar selects dashboard ConfigMaps by, as `key=value` (a Kubernetes label key and value).
+   * @default "grafana_dashboard=1" (the kube-prometheus-stack default)
+   */
+  readonly sidecarLabel?: string;
+  /**
+   * Namespace of the ConfigMap (a DNS label): one the sidecar searches.
+   * @default "gitlab-runner" (the managers' namespace)
+   */
+  readonly namespace?: string;
+}
+
+/** Chat or webhook services Flux can send failures to (notification.toolkit.fluxcd.io Provider types). */
+export const CHAT_PROVIDER_TYPES = ['slack', 'msteams', 'googlechat', 'discord', 'rocket', 'webex', 'matrix', 'lark', 'telegram', 'generic', 'generic-hmac'] as const;
+export type ChatProviderType = (typeof CHAT_PROVIDER_TYPES)[number];
+
+/** Where Flux reports reconciliations: commit statuses in GitLab, failures in a chat. */
+export interface NotificationOptions {
+  /**
+   * Path of this repository's project in GitLab (on `gitlabUrl`): group, subgroups and project separated by `/`, no
+   * URL, for example "platform/runner-fleet". Flux sets a
+   * commit status per layer on the commit it applied, and GitLab push events from it trigger a reconcile.
+   */
+  readonly gitlabProject: string;
+  /**
+   * Where reconciliation failures are sent. The address (webhook URL) is in a Secret, never here.
+   * @default - commit statuses only
+   */
+  readonly chat?: {
+    /** The service: one of CHAT_PROVIDER_TYPES (slack, msteams, googlechat, discord, rocket, webex, matrix, lark, telegram, generic, generic-hmac). */
+    readonly type: ChatProviderType;
+    /**
+     * Secret in flux-system (a DNS label) whose `address` key holds the webhook URL.
+     * @default "flux-chat-webhook"
+     */
+    readonly secretName?: string;
+    /**
+     * Channel, for services that take one (Slack, Matrix room, Telegram chat).
+     * @default - the webhook's own channel
+     */
+    readonly channel?: string;
+  };
+}
+
 /** One EKS cluster and its runner fleet. */
 export interface ClusterDefinition {
   /**
@@ -372,6 +447,21 @@ export interface ClusterDefinition {
    * @default true
    */
   readonly metrics?: boolean;
+  /**
+   * Alert thresholds of the cluster's PrometheusRule (rendered with `metrics`).
+   * @default - the defaults of each threshold
+   */
+  readonly alerts?: AlertOptions;
+  /**
+   * The Grafana dashboard (rendered with `metrics`).
+   * @default - sidecar label grafana_dashboard=1, in the managers' namespace
+   */
+  readonly dashboard?: DashboardOptions;
+  /**
+   * Flux notifications: commit statuses, chat alerts, the push-event receiver.
+   * @default - none
+   */
+  readonly notifications?: NotificationOptions;
   /**
    * Namespace of the Prometheus that scrapes the managers: the only namespace whose pods may open the managers'
    * metrics port (9252), which also serves the runner's job list and profiling endpoints. Nothing may reach the

@@ -3,7 +3,7 @@
  * Charts read only resolved clusters, so a default or a name never has two sources.
  */
 import versions from '../versions.json';
-import type { ClusterDefinition, JobResources, RunnerDefinition } from './definition';
+import type { AlertOptions, ClusterDefinition, DashboardOptions, JobResources, NotificationOptions, RunnerDefinition } from './definition';
 import { platformVersions } from './versions';
 import { DRAIN_MARGIN_SECONDS } from './drain';
 import { parseDuration } from './duration';
@@ -13,11 +13,15 @@ import { checkJobRouting } from './routing';
 import { readDefinition, type DefinitionProblem } from './schema';
 import { showValue } from './show-value';
 import { redactTokens } from './token-shapes';
-import { NAMESPACES, type ResolvedCluster, type ResolvedRunner } from './resolved';
+import { NAMESPACES, type ResolvedAlerts, type ResolvedCluster, type ResolvedNotifications, type ResolvedRunner } from './resolved';
 
 export * from './resolved';
 
 const DEFAULT_JOB_DEFAULTS: JobResources = { cpu: '1', memory: '2Gi', ephemeralStorage: '10Gi' };
+/** Image of jobs that name none. */
+// renovate: datasource=docker depName=alpine
+const DEFAULT_JOB_IMAGE = 'alpine:3.22';
+
 const DEFAULT_JOB_MAXIMUM: JobResources = { cpu: '4', memory: '8Gi', ephemeralStorage: '50Gi' };
 
 /**
@@ -79,7 +83,7 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
     drainSeconds,
     jobDefaults: { ...DEFAULT_JOB_DEFAULTS, ...runner.jobDefaults },
     jobMaximum,
-    defaultImage: runner.defaultImage ?? 'alpine:3.22',
+    defaultImage: runner.defaultImage ?? DEFAULT_JOB_IMAGE,
     token:
       token.source === 'aws-secrets-manager'
         ? { source: token.source, secretId: token.secretId, ...(token.property ? { property: token.property } : {}) }
@@ -124,6 +128,36 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
   };
 }
 
+/** Alert thresholds with their defaults; durations in Prometheus' notation, which the definition's notation is. */
+function resolveAlerts(alerts: AlertOptions): ResolvedAlerts {
+  return {
+    managersDownFor: alerts.managersDownFor ?? '10m',
+    systemFailureRatio: alerts.systemFailureRatio ?? 0.1,
+    saturatedFor: alerts.saturatedFor ?? '15m',
+    queueWaitSeconds: parseDuration(alerts.queueWait ?? '5m'),
+    jobPodPendingFor: alerts.jobPodPendingFor ?? '10m',
+    nodeLaunchFailures: alerts.nodeLaunchFailures ?? 3,
+    ruleLabels: { ...alerts.ruleLabels },
+  };
+}
+
+function resolveDashboard(dashboard: DashboardOptions): ResolvedCluster['dashboard'] {
+  const [key, value] = (dashboard.sidecarLabel ?? 'grafana_dashboard=1').split('=') as [string, string];
+  return { sidecarLabel: { key, value }, namespace: dashboard.namespace ?? NAMESPACES.managers };
+}
+
+function resolveNotifications(cluster: ClusterDefinition, notifications: NotificationOptions): ResolvedNotifications {
+  const chat = notifications.chat;
+  return {
+    projectUrl: `${(cluster.gitlabUrl ?? 'https://gitlab.com').replace(/\/+$/, '')}/${notifications.gitlabProject}`,
+    commitStatusSecret: 'flux-gitlab-commit-status',
+    webhookSecret: 'flux-gitlab-webhook',
+    ...(chat
+      ? { chat: { type: chat.type, secretName: chat.secretName ?? 'flux-chat-webhook', ...(chat.channel ? { channel: chat.channel } : {}) } }
+      : {}),
+  };
+}
+
 /**
  * Validates a definition (shape first, then cross-field consistency) and resolves its defaults.
  * Throws a DefinitionError naming the cluster, each field, its value and what is allowed.
@@ -164,6 +198,9 @@ export function resolveCluster(input: ClusterDefinition, position?: number): Res
       ? { cache: { bucket: definition.cache.bucket, region: definition.cache.region ?? definition.region } }
       : {}),
     metrics: definition.metrics ?? true,
+    alerts: resolveAlerts(definition.alerts ?? {}),
+    dashboard: resolveDashboard(definition.dashboard ?? {}),
+    ...(definition.notifications ? { notifications: resolveNotifications(definition, definition.notifications) } : {}),
     monitoringNamespace: definition.monitoringNamespace ?? 'monitoring',
     namespaces: NAMESPACES,
   };

@@ -3,7 +3,7 @@
  * shares. Types and constants only, so the model's checks (consistency, capacity, AWS names) can read a resolved
  * cluster without importing the resolver that runs them.
  */
-import type { Architecture, CapacityType, ConsolidationPolicy, GitLabCaCertificate, InstanceCategory, JobResources, RunnerAccessLevel, RunnerScope } from './definition';
+import type { Architecture, CapacityType, ChatProviderType, ConsolidationPolicy, GitLabCaCertificate, InstanceCategory, JobResources, RunnerAccessLevel, RunnerScope } from './definition';
 
 /** Namespaces every cluster uses: managers and job pods apart, so each gets its own Pod Security level. */
 export const NAMESPACES = {
@@ -124,7 +124,31 @@ export interface ResolvedCluster {
   readonly managerPool: { readonly name: string; readonly architectures: readonly Architecture[]; readonly terminationGracePeriod: string };
   readonly cache?: { readonly bucket: string; readonly region: string };
   readonly metrics: boolean;
+  /** Alert thresholds, durations as PromQL durations ("10m"). */
+  readonly alerts: ResolvedAlerts;
+  readonly dashboard: { readonly sidecarLabel: { readonly key: string; readonly value: string }; readonly namespace: string };
+  readonly notifications?: ResolvedNotifications;
   /** The only namespace whose pods may reach the managers' metrics port (none when `metrics` is false). */
   readonly monitoringNamespace: string;
   readonly namespaces: typeof NAMESPACES;
+}
+
+export interface ResolvedAlerts {
+  readonly managersDownFor: string;
+  readonly systemFailureRatio: number;
+  readonly saturatedFor: string;
+  readonly queueWaitSeconds: number;
+  readonly jobPodPendingFor: string;
+  readonly nodeLaunchFailures: number;
+  readonly ruleLabels: Readonly<Record<string, string>>;
+}
+
+export interface ResolvedNotifications {
+  /** The GitLab project's URL, the commit-status Provider's address. */
+  readonly projectUrl: string;
+  /** Secret (key `token`) with a GitLab token that may set commit statuses. */
+  readonly commitStatusSecret: string;
+  /** Secret (key `token`) GitLab signs push events with. */
+  readonly webhookSecret: string;
+  readonly chat?: { readonly type: ChatProviderType; readonly secretName: string; readonly channel?: string };
 }

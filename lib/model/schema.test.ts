@@ -22,6 +22,14 @@ describe('the shape of a definition: each mistake names the field, the value and
     ['an AMI alias on @latest', cluster({ nodeClass: { amiAlias: 'al2023@latest' } }), /^nodeClass\.amiAlias: must be a pinned EKS AMI alias .* got "al2023@latest"$/],
     ['a token source that is neither kind', cluster({}, { token: { source: 'vault' } as never }), /^runners\[0\]\.token\.source: must have source "aws-secrets-manager" .* got "vault"$/],
     ['no runners', cluster({ runners: [] }), /^runners: must list at least one runner, got \[\]$/],
+    ['a system failure ratio above 1', cluster({ alerts: { systemFailureRatio: 5 } }), /^alerts\.systemFailureRatio: must be a number greater than 0 and at most 1, got 5$/],
+    ['a ratio of 0, which would always fire', cluster({ alerts: { systemFailureRatio: 0 } }), /^alerts\.systemFailureRatio: .* got 0$/],
+    ['a pending time that is not a duration', cluster({ alerts: { jobPodPendingFor: 'ten minutes' } }), /^alerts\.jobPodPendingFor: must be a duration .* got "ten minutes"$/],
+    ['zero launch failures', cluster({ alerts: { nodeLaunchFailures: 0 } }), /^alerts\.nodeLaunchFailures: must be a whole number from 1 to 1000, got 0$/],
+    ['a rule label with a space', cluster({ alerts: { ruleLabels: { release: 'kube prometheus' } } }), /^alerts\.ruleLabels\.release: must be a Kubernetes label value, got "kube prometheus"$/],
+    ['a sidecar label without a value', cluster({ dashboard: { sidecarLabel: 'grafana_dashboard' } }), /^dashboard\.sidecarLabel: must be a Kubernetes label as key=value.* got "grafana_dashboard"$/],
+    ['a GitLab project given as a URL', cluster({ notifications: { gitlabProject: 'https://gitlab.com/a/b' } }), /^notifications\.gitlabProject: must be a GitLab project path .* got "https:\/\/gitlab\.com\/a\/b"$/],
+    ['a GitLab project without a group', cluster({ notifications: { gitlabProject: 'fleet' } }), /^notifications\.gitlabProject: .* got "fleet"$/],
   ])('%s', (_, definition, expected) => {
     expect(problemsOf(definition)).toEqual([expect.stringMatching(expected)]);
   });

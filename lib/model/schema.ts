@@ -8,6 +8,7 @@ import versions from '../versions.json';
 import {
   ARCHITECTURES,
   CAPACITY_TYPES,
+  CHAT_PROVIDER_TYPES,
   CONSOLIDATION_POLICIES,
   INSTANCE_CATEGORY_MEMORY_PER_VCPU,
   RUNNER_ACCESS_LEVELS,
@@ -26,6 +27,8 @@ import { showValue } from './show-value';
 export type { DefinitionProblem } from './problems';
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const LABEL_KEY = /^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/;
 
 /** An EKS-optimized AMI alias pinned to a release: never `@latest`. */
 export const PINNED_AMI_ALIAS = /^(al2023@v[0-9]{8}|bottlerocket@v[0-9]+\.[0-9]+\.[0-9]+)$/;
@@ -103,6 +106,11 @@ const jobTimeout = text('a duration').refine(
   (v) => isDuration(v) && parseDuration(v) >= JOB_TIMEOUT_SECONDS.min && parseDuration(v) <= JOB_TIMEOUT_SECONDS.max,
   { error: 'must be a duration from 10m (GitLab\'s shortest maximum timeout) to 720h (GitLab\'s one month), such as 90m, 3h or 1h30m' },
 );
+
+/** A positive duration in the definition's notation, which Prometheus reads too (alert thresholds). */
+const duration = text('a duration').refine((v) => isDuration(v) && parseDuration(v) > 0, {
+  error: 'must be a duration such as 90m, 3h or 1h30m',
+});
 
 const durationOrNever = (least: 0 | 1) =>
   text('a duration or "Never"').refine(
@@ -354,6 +362,44 @@ export const clusterDefinitionSchema = strictObject({
     region: awsRegion.optional(),
   }).optional(),
   metrics: z.boolean({ error: 'must be true or false' }).optional(),
+  alerts: strictObject({
+    managersDownFor: duration.optional(),
+    systemFailureRatio: z
+      .number({ error: 'must be a number greater than 0 and at most 1' })
+      .gt(0, { error: 'must be a number greater than 0 and at most 1' })
+      .max(1, { error: 'must be a number greater than 0 and at most 1' })
+      .optional(),
+    saturatedFor: duration.optional(),
+    queueWait: duration.optional(),
+    jobPodPendingFor: duration.optional(),
+    nodeLaunchFailures: wholeNumber(1, 1000).optional(),
+    ruleLabels: z
+      .record(
+        text('a label name').regex(LABEL_KEY, { error: 'must be a Kubernetes label key' }),
+        text('a label value').regex(LABEL_VALUE, { error: 'must be a Kubernetes label value' }),
+        { error: 'must be an object of label keys to values' },
+      )
+      .optional(),
+  }).optional(),
+  dashboard: strictObject({
+    sidecarLabel: text('a label, key=value')
+      .refine((v) => {
+        const [key, value, ...rest] = v.split('=');
+        return rest.length === 0 && value !== undefined && LABEL_KEY.test(key!) && LABEL_VALUE.test(value);
+      }, { error: 'must be a Kubernetes label as key=value, such as grafana_dashboard=1' })
+      .optional(),
+    namespace: dnsLabel(63).optional(),
+  }).optional(),
+  notifications: strictObject({
+    gitlabProject: text('a GitLab project path').regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/, {
+      error: 'must be a GitLab project path such as platform/runner-fleet (group, subgroups, project; no URL)',
+    }),
+    chat: strictObject({
+      type: enumOf(CHAT_PROVIDER_TYPES),
+      secretName: dnsLabel(63).optional(),
+      channel: text('a channel name').min(1, { error: 'must not be empty' }).optional(),
+    }).optional(),
+  }).optional(),
   monitoringNamespace: dnsLabel(63)
     .check((ctx) => {
       const problem = monitoringNamespaceProblem(ctx.value);

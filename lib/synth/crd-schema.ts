@@ -107,7 +107,7 @@ export function upstreamCrdFiles(names: readonly string[]): string[] {
 
 /** Validators for the Flux APIs this repository renders, from the pinned Flux controllers' CRDs. */
 export function fluxCrdValidators(): CrdValidators {
-  return new CrdValidators(upstreamCrdFiles(['flux-source', 'flux-kustomize', 'flux-helm']));
+  return new CrdValidators(upstreamCrdFiles(['flux-source', 'flux-kustomize', 'flux-helm', 'flux-notification']));
 }
 
 /** Validators for every custom resource kind pinned in lib/versions.json. */
