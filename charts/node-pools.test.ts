@@ -66,8 +66,9 @@ describe.each(['amd64', 'arm64'])('the %s job pool', (arch) => {
 
   test('consolidates only empty nodes, a few at a time, within its limits', () => {
     expect(pool.spec.disruption).toEqual({ consolidationPolicy: 'WhenEmpty', consolidateAfter: '5m', budgets: [{ nodes: '10%' }] });
-    // Limits derived from the default concurrency: 10 jobs × 2 managers × (4 CPU + 200m helper) = 84 CPU.
-    expect(pool.spec.limits).toEqual({ cpu: '84', memory: '256Gi' });
+    // Limits derived from the default concurrency, for a rollout (docs/pool-limits.md):
+    // 2 × 10 jobs × 2 managers × (4 CPU + 200m helper, 8Gi + 256Mi helper) = 168 CPU, 330Gi.
+    expect(pool.spec.limits).toEqual({ cpu: '168', memory: '330Gi' });
     expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'gitlab-ci' });
   });
 });

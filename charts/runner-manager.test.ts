@@ -75,6 +75,19 @@ describe.each(['amd64', 'arm64'] as const)('the %s runner manager', (arch) => {
     expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
   });
 
+  test('its ephemeral-storage limit covers every disk-backed emptyDir at its cap plus room for logs, so filling them cannot evict it without a drain', () => {
+    const diskDirs = pod.volumes.filter((v: { emptyDir?: { medium?: string } }) => v.emptyDir && v.emptyDir.medium !== 'Memory');
+    expect(diskDirs.map((v: { name: string }) => v.name).sort()).toEqual(['home', 'tmp']);
+    for (const v of diskDirs) expect(v.emptyDir.sizeLimit).toBeDefined();
+    const caps = diskDirs.reduce((sum: number, v: { emptyDir: { sizeLimit: string } }) => sum + parseQuantity(v.emptyDir.sizeLimit), 0);
+    const limit = pod.containers.reduce((sum: number, c: { resources: { limits: Record<string, string> } }) => sum + parseQuantity(c.resources.limits['ephemeral-storage']), 0);
+    expect(limit).toBeGreaterThanOrEqual(caps + 256 * 2 ** 20);
+    // Memory-backed emptyDirs count against memory instead.
+    const inMemory = pod.volumes.filter((v: { emptyDir?: { medium?: string } }) => v.emptyDir?.medium === 'Memory');
+    const memoryCaps = inMemory.reduce((sum: number, v: { emptyDir: { sizeLimit: string } }) => sum + parseQuantity(v.emptyDir.sizeLimit), 0);
+    expect(parseQuantity(container.resources.limits.memory)).toBeGreaterThan(memoryCaps + parseQuantity(container.resources.requests.memory));
+  });
+
   test('probes only its own HTTP server, so a GitLab outage cannot restart a busy manager: alive is /metrics, ready is /health/ready', () => {
     expect(container.startupProbe.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/metrics', port: 'metrics' });

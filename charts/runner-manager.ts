@@ -14,6 +14,7 @@ import { GITLAB_CA_DIR, GITLAB_CA_FILE, METRICS_PORT, renderRunnerConfig, runner
 import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS, TOKEN_REVISION_WAIT_SECONDS } from '../lib/runner/entrypoint';
 import { revisionKeyBeside } from '../lib/runner/token-revision';
 import { platformVersions } from '../lib/model/versions';
+import { formatBytes, parseQuantity } from '../lib/model/quantity';
 import { fleetLabels } from './labels';
 import { SECRET_STORE_NAME } from './secret-store';
 
@@ -29,6 +30,14 @@ export function runnerImage(): string {
  * The manager runs as a high, image-independent user and group (above any node's users): everything it writes is
  * an emptyDir, HOME is set explicitly, and fsGroup makes the token readable to it.
  */
+/**
+ * The manager's disk: its home and /tmp (emptyDirs, each capped), and its own logs. The kubelet evicts a pod whose
+ * disk use passes the sum of its containers' ephemeral-storage limits, emptyDirs included, and such an eviction
+ * gives no grace period (no drain: running jobs are lost), so the limit covers every emptyDir's cap plus the logs.
+ */
+const MANAGER_DISK = { home: '1Gi', tmp: '1Gi', logs: '512Mi' } as const;
+const MANAGER_EPHEMERAL_STORAGE_LIMIT = formatBytes(Object.values(MANAGER_DISK).reduce((sum, size) => sum + parseQuantity(size), 0));
+
 const RUNNER_UID = 10100;
 const RUNNER_GID = 10100;
 
@@ -202,7 +211,7 @@ export class RunnerManagerChart extends FleetChart {
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
                 resources: {
                   requests: { 'cpu': q('100m'), 'memory': q('128Mi'), 'ephemeral-storage': q('64Mi') },
-                  limits: { 'cpu': q('1'), 'memory': q('512Mi'), 'ephemeral-storage': q('512Mi') },
+                  limits: { 'cpu': q('1'), 'memory': q('512Mi'), 'ephemeral-storage': q(MANAGER_EPHEMERAL_STORAGE_LIMIT) },
                 },
                 securityContext: {
                   allowPrivilegeEscalation: false,
@@ -262,8 +271,8 @@ export class RunnerManagerChart extends FleetChart {
               },
               // config.toml with the token lives in memory only.
               { name: 'config', emptyDir: { medium: 'Memory', sizeLimit: q('16Mi') } },
-              { name: 'home', emptyDir: { sizeLimit: q('1Gi') } },
-              { name: 'tmp', emptyDir: { sizeLimit: q('1Gi') } },
+              { name: 'home', emptyDir: { sizeLimit: q(MANAGER_DISK.home) } },
+              { name: 'tmp', emptyDir: { sizeLimit: q(MANAGER_DISK.tmp) } },
               ...(cluster.gitlabCa ? [gitlabCaVolume(cluster.gitlabCa)] : []),
             ],
           },

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # test:imports: imports/ is exactly what `npm run import` generates from the pinned CRDs (lib/versions.json), so
-# nobody edits generated code by hand and a pin bump without a re-import fails here.
+# nobody edits generated code by hand and a pin bump without a re-import fails here; likewise the instance family
+# list lib/model/instance-families.json (scripts/instance-families.mjs) against the pinned Karpenter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 node scripts/import-crds.mjs --out "$tmp/imports" >/dev/null
+node scripts/instance-families.mjs --check
 if diff -ru imports "$tmp/imports" >"$tmp/diff"; then
   echo "test:imports: 1 passed, 0 failed (imports/ matches the pinned CRDs)"
 else

@@ -76,6 +76,11 @@ export function nodeAllocatable(vcpus: number, memoryPerVcpu: number, rootVolume
   };
 }
 
+/** The smallest root volume, in whole Gi, that leaves `bytes` of ephemeral storage allocatable to jobs. */
+export function rootVolumeGiHolding(bytes: number): number {
+  return Math.ceil((bytes + ROOT_VOLUME_SYSTEM) / (1 - NODEFS_EVICTION_SHARE) / GIB);
+}
+
 /** Allocatable capacity of the largest node the pool may launch, in cores and bytes. */
 export function largestNodeAllocatable(pool: ResolvedJobPool, rootVolumeSize: string) {
   const memoryPerVcpu = Math.max(...poolCategories(pool).map((c) => INSTANCE_CATEGORY_MEMORY_PER_VCPU[c]));
@@ -108,6 +113,16 @@ export function largestJobRequests(jobMaximum: JobResources) {
     ephemeralStorage: parseQuantity(jobMaximum.ephemeralStorage) + parseQuantity(HELPER_REQUESTS.ephemeralStorage),
   };
 }
+
+/**
+ * How many times `concurrent × replicas` jobs a runner's pool may hold at once during a rollout of its managers.
+ * The Deployment rolls with maxSurge 1 and maxUnavailable 0, and a terminating pod no longer counts as a replica:
+ * each old manager drains its running jobs (up to `concurrent`, for up to jobTimeout) while its replacement already
+ * takes new ones, so until the old jobs end the pool may need room for both sets. Sizing the derived limits for it
+ * costs nothing while unused (a NodePool limit is a ceiling, not capacity bought); a second rollout during the drain
+ * could need more, which the synth cannot see (docs/pool-limits.md).
+ */
+export const ROLLOUT_JOB_FACTOR = 2;
 
 /** Most nodes the pool can run at once: its CPU limit over its smallest instance. */
 export function maxNodes(pool: ResolvedJobPool): number {

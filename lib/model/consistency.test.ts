@@ -44,12 +44,19 @@ describe('two runners never read one token', () => {
     ['other Secrets Manager ids', false, asm('ci/amd64'), asm('ci/arm64')],
     ['one existing Secret', true, existing('runner-token'), existing('runner-token')],
     ['one existing Secret, same key written two ways', true, existing('runner-token'), existing('runner-token', 'token')],
-    ['one existing Secret, other keys', true, existing('runner-token', 'amd64'), existing('runner-token', 'arm64')],
+    ['one existing Secret, other keys', false, existing('runner-token', 'amd64'), existing('runner-token', 'arm64')],
+    ['the reviewer\'s case: another key of a Secret named for the other runner', false, existing('gitlab-runner-arm64-token', 'amd64'), existing('gitlab-runner-arm64-token')],
+    ['an ARN and the plain name of one secret', true, asm('arn:aws:secretsmanager:eu-west-1:123456789012:secret:gitlab-runner/production/amd64-AbC123'), asm('gitlab-runner/production/amd64')],
+    ['a partial ARN and the plain name of one secret', true, asm('gitlab-runner/production/amd64'), asm('arn:aws:secretsmanager:eu-west-1:123456789012:secret:gitlab-runner/production/amd64')],
+    ['an ARN and the plain name, same property', true, asm('arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/token-AbC123', 'token'), asm('ci/token', 'token')],
+    ['an ARN and the plain name, other properties', false, asm('arn:aws:secretsmanager:eu-west-1:123456789012:secret:ci/token-AbC123', 'amd64'), asm('ci/token', 'arm64')],
+    ['an ARN in another region than the cluster\'s', false, asm('arn:aws:secretsmanager:us-east-1:123456789012:secret:ci/token-AbC123'), asm('ci/token')],
+    ['names that differ only by an ARN-like suffix, neither an ARN', false, asm('ci/token-AbC123'), asm('ci/token')],
     ['other existing Secrets', false, existing('amd64-token'), existing('arm64-token')],
     ['an existing Secret named like the Secret another runner\'s ExternalSecret makes', true, asm('ci/amd64'), existing('gitlab-runner-amd64-token')],
   ])('%s: refused %s', (_, refused, first, second) => {
     const definition = cluster({ runners: [{ arch: 'amd64', token: first as never }, { arch: 'arm64', token: second as never }] });
-    const expected = refused ? [expect.stringMatching(/^runners\[1\]\.token: reads the same token as runners\[0\] \(.+\): each runner needs its own token/)] : [];
+    const expected = refused ? [expect.stringMatching(/^runners\[1\]\.token: reads the same token as runners\[0\] \((Secrets Manager secret|Secret) ".+\): each runner needs its own token/)] : [];
     if (refused) expect(problemsOf(definition)).toEqual(expected);
     else expect(() => problemsOf(definition)).toThrow('the definition was accepted');
   });
@@ -75,11 +82,11 @@ describe('capacity: a pool must admit a node for the largest job and hold every 
     }
   });
 
-  test('unset limits are derived from concurrency at the maximum job size, never below 64 CPU and 256Gi', () => {
+  test('unset limits are derived from concurrency at the maximum job size during a rollout (twice the jobs), never below 64 CPU and 256Gi', () => {
     const pool = (runner: object) => resolveCluster(cluster({}, runner)).runners[0].jobPool;
-    expect(pool({})).toMatchObject({ cpuLimit: '84', memoryLimit: '256Gi' }); // 10 × 2 jobs × 4.2 CPU
+    expect(pool({})).toMatchObject({ cpuLimit: '168', memoryLimit: '330Gi' }); // 2 × 10 × 2 jobs × (4.2 CPU, 8.25Gi)
     expect(pool({ concurrent: 1, replicas: 1 })).toMatchObject({ cpuLimit: '64', memoryLimit: '256Gi' });
-    expect(pool({ concurrent: 50, replicas: 2, jobMaximum: { cpu: '2', memory: '4Gi' } })).toMatchObject({ cpuLimit: '220', memoryLimit: '425Gi' });
+    expect(pool({ concurrent: 50, replicas: 2, jobMaximum: { cpu: '2', memory: '4Gi' } })).toMatchObject({ cpuLimit: '440', memoryLimit: '850Gi' });
     for (const concurrent of [1, 5, 10, 50, 200]) {
       for (const replicas of [1, 2, 3]) {
         const cluster_ = resolveCluster(cluster({}, { concurrent, replicas }));
@@ -88,11 +95,47 @@ describe('capacity: a pool must admit a node for the largest job and hold every 
     }
   });
 
+  test.each([
+    ['the CPU limit', { cpuLimit: '40' }, 'cpuLimit', /^"40" is less than a rollout of the managers needs: the old managers drain up to 20 jobs \(for up to 1h\) while the new ones take up to 20 more, 40 jobs requesting 48 CPU at their default size.*raise cpuLimit to at least that, or leave it unset/],
+    ['the memory limit', { memoryLimit: '60Gi' }, 'memoryLimit', /^"60Gi" is less than a rollout .* 40 jobs requesting 90Gi at their default size/],
+  ] as const)('%s below what a rollout needs at the default job size, but above the maximum size at steady state: a warning', (_, limits, field, message) => {
+    // concurrent 10 × replicas 2 jobs of at most 1 CPU + helper and 2Gi + helper: 20 × (1.2 CPU, 2.25Gi) at their maximum.
+    const resolved = resolveCluster(cluster({}, { jobMaximum: { cpu: '1', memory: '2Gi' }, nodePool: { cpuLimit: '64', memoryLimit: '256Gi', ...limits } }));
+    expect(capacityWarnings(resolved)).toEqual([{ path: `runners[0].nodePool.${field}`, message: expect.stringMatching(message) }]);
+  });
+
+  test('a limit that holds a rollout at the default size and every job at its maximum: no warning', () => {
+    const resolved = resolveCluster(cluster({}, { jobMaximum: { cpu: '1', memory: '2Gi' }, nodePool: { cpuLimit: '48', memoryLimit: '90Gi' } }));
+    expect(capacityWarnings(resolved)).toEqual([]);
+  });
+
   test('a limit that holds the jobs at their default size but not at their maximum is a warning, not a refusal', () => {
     const resolved = resolveCluster(cluster({}, { concurrent: 10, replicas: 2, nodePool: { cpuLimit: '64', memoryLimit: '128Gi' } }));
     expect(capacityWarnings(resolved)).toEqual([
       { path: 'runners[0].nodePool.cpuLimit', message: expect.stringMatching(/^"64" is less than the 20 jobs .* request at their maximum size \(84 CPU with their helpers\)/) },
       { path: 'runners[0].nodePool.memoryLimit', message: expect.stringMatching(/^"128Gi" is less than the 20 jobs .* \(165Gi with their helpers\)/) },
     ]);
+  });
+});
+
+describe('a root volume too small for the largest job is blamed on rootVolumeSize, with the size that would do', () => {
+  // The default largest job: 50Gi plus the helper's 1Gi = 51Gi; (51Gi + 20Gi) / 0.9 = 78.9Gi, so 79Gi is enough.
+  test.each([
+    ['the reviewer\'s case, 1Gi: nothing left', '1Gi', /^nodeClass\.rootVolumeSize: "1Gi" leaves nothing of ephemeral storage for jobs on a node .* runner "amd64" \(runners\[0\]\.jobMaximum\.ephemeralStorage 50Gi plus the helper's 1Gi\) needs 51Gi: raise rootVolumeSize to at least 79Gi, or lower that jobMaximum\.ephemeralStorage$/],
+    ['22Gi: nothing left', '22Gi', /^nodeClass\.rootVolumeSize: "22Gi" leaves nothing .* at least 79Gi/],
+    ['60Gi: some left, not enough', '60Gi', /^nodeClass\.rootVolumeSize: "60Gi" leaves about 34Gi of ephemeral storage .* at least 79Gi/],
+    ['78Gi: just short', '78Gi', /^nodeClass\.rootVolumeSize: "78Gi" leaves about 50.2Gi .* at least 79Gi/],
+  ])('%s', (_, rootVolumeSize, message) => {
+    expect(problemsOf(cluster({ nodeClass: { rootVolumeSize } }))).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('the size named is enough, and one Gi less is not, for several job sizes', () => {
+    for (const storage of [10, 50, 80, 150, 500]) {
+      const runner = { jobDefaults: { ephemeralStorage: '1Gi' }, jobMaximum: { ephemeralStorage: `${storage}Gi` } };
+      const [problem] = problemsOf(cluster({ nodeClass: { rootVolumeSize: '1Gi' } }, runner));
+      const enough = Number(/at least ([0-9]+)Gi/.exec(problem!)![1]);
+      expect(() => resolveCluster(cluster({ nodeClass: { rootVolumeSize: `${enough}Gi` } }, runner))).not.toThrow();
+      expect(problemsOf(cluster({ nodeClass: { rootVolumeSize: `${enough - 1}Gi` } }, runner))).toEqual([expect.stringMatching(/^nodeClass\.rootVolumeSize: /)]);
+    }
   });
 });

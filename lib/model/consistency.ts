@@ -4,10 +4,11 @@
  */
 import type { JobResources } from './definition';
 import { formatBytes, parseQuantity } from './quantity';
-import { isGravitonFamily, jobsRequests, largestJobRequests, largestNodeAllocatable, nodesHolding } from './capacity';
+import { HELPER_REQUESTS, isGravitonFamily, jobsRequests, largestJobRequests, largestNodeAllocatable, nodesHolding, ROLLOUT_JOB_FACTOR, rootVolumeGiHolding } from './capacity';
 import type { DefinitionProblem } from './schema';
 import { AWS_NAME_LIMITS, awsNames } from './platform';
 import type { ResolvedCluster, ResolvedRunner } from './resolved';
+import { awsSecretRef, kubernetesSecretRef, sameAwsSecret } from './token-identity';
 
 const RESOURCE_KEYS: Array<keyof JobResources> = ['cpu', 'memory', 'ephemeralStorage'];
 
@@ -15,12 +16,23 @@ function show(key: keyof JobResources, value: number): string {
   return key === 'cpu' ? `${Number(value.toFixed(2))} CPU` : formatBytes(value);
 }
 
-/** Where a runner's token is read from, as people would name it; two runners must never share one. */
-function tokenSources(runner: ResolvedRunner): string[] {
-  const secret = `Secret "${runner.tokenSecret.name}"`;
-  return runner.token.source === 'aws-secrets-manager'
-    ? [`Secrets Manager secret "${runner.token.secretId}"${runner.token.property ? ` property "${runner.token.property}"` : ''}`, secret]
-    : [secret];
+/**
+ * Where this runner reads a token another runner of the cluster reads too, as people would name it: the same
+ * Secrets Manager secret and property (however written), or the same Kubernetes Secret key (a Secret an
+ * ExternalSecret writes belongs to that runner alone).
+ */
+function sharedTokenSource(cluster: ResolvedCluster, runner: ResolvedRunner, other: ResolvedRunner): string | undefined {
+  const mine = awsSecretRef(runner, cluster.region);
+  const theirs = awsSecretRef(other, cluster.region);
+  if (mine && theirs && sameAwsSecret(mine, theirs)) {
+    return mine.written === theirs.written ? mine.written : `${mine.written}, which is its ${theirs.written}`;
+  }
+  const a = kubernetesSecretRef(runner);
+  const b = kubernetesSecretRef(other);
+  if (a.name === b.name && (a.key === undefined || b.key === undefined || a.key === b.key)) {
+    return a.written === b.written ? a.written : `${a.written}, which is its ${b.written}`;
+  }
+  return undefined;
 }
 
 /** The problems that make the job pool unable to run what the runner is declared to run. */
@@ -67,13 +79,16 @@ function poolCapacityProblems(cluster: ResolvedCluster, runner: ResolvedRunner, 
 
 /**
  * What can work but may not: the runner's jobs at their maximum size need more than the pool may launch, so
- * some wait (and fail at poll_timeout) when many big jobs come at once. The synth prints these and goes on.
+ * some wait (and fail at poll_timeout) when many big jobs come at once; or, during a rollout of the managers, the
+ * jobs of the draining managers and of their replacements at their default size do. The synth prints these and
+ * goes on. (Derived limits hold both; these concern limits written in the definition.)
  */
 export function capacityWarnings(cluster: ResolvedCluster): DefinitionProblem[] {
   return cluster.runners.flatMap((runner, index) => {
     const jobs = runner.concurrent * runner.replicas;
     const atMaximum = jobsRequests(jobs, runner.jobMaximum);
     const atDefaults = jobsRequests(jobs, runner.jobDefaults);
+    const inRollout = jobsRequests(ROLLOUT_JOB_FACTOR * jobs, runner.jobDefaults);
     return (
       [
         ['cpu', 'cpuLimit'],
@@ -81,16 +96,33 @@ export function capacityWarnings(cluster: ResolvedCluster): DefinitionProblem[] 
       ] as const
     ).flatMap(([key, field]) => {
       const limit = parseQuantity(runner.jobPool[field]);
-      if (atMaximum[key] <= limit || atDefaults[key] > limit) return [];
-      return [
-        {
-          path: `runners[${index}].nodePool.${field}`,
-          message:
-            `${JSON.stringify(runner.jobPool[field])} is less than the ${jobs} jobs the runner takes at once (concurrent ${runner.concurrent} × ` +
-            `replicas ${runner.replicas}) request at their maximum size (${show(key, atMaximum[key])} with their helpers): ` +
-            'when many large jobs come at once, some wait for capacity and may fail at poll_timeout',
-        },
-      ];
+      const path = `runners[${index}].nodePool.${field}`;
+      const written = JSON.stringify(runner.jobPool[field]);
+      if (atDefaults[key] > limit) return []; // refused by checkConsistency
+      if (atMaximum[key] > limit) {
+        return [
+          {
+            path,
+            message:
+              `${written} is less than the ${jobs} jobs the runner takes at once (concurrent ${runner.concurrent} × ` +
+              `replicas ${runner.replicas}) request at their maximum size (${show(key, atMaximum[key])} with their helpers): ` +
+              'when many large jobs come at once, some wait for capacity and may fail at poll_timeout',
+          },
+        ];
+      }
+      if (inRollout[key] > limit) {
+        return [
+          {
+            path,
+            message:
+              `${written} is less than a rollout of the managers needs: the old managers drain up to ${jobs} jobs (for up to ` +
+              `${runner.jobTimeout}) while the new ones take up to ${jobs} more, ${ROLLOUT_JOB_FACTOR * jobs} jobs requesting ` +
+              `${show(key, inRollout[key])} at their default size: new jobs may wait for capacity and fail at poll_timeout ` +
+              `until the old ones end; raise ${field} to at least that, or leave it unset (derived), see docs/pool-limits.md`,
+          },
+        ];
+      }
+      return [];
     });
   });
 }
@@ -98,7 +130,6 @@ export function capacityWarnings(cluster: ResolvedCluster): DefinitionProblem[] 
 export function checkConsistency(cluster: ResolvedCluster): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const seen = new Map<string, number>();
-  const tokenReaders = new Map<string, number>();
 
   cluster.runners.forEach((runner, index) => {
     const at = `runners[${index}]`;
@@ -133,11 +164,9 @@ export function checkConsistency(cluster: ResolvedCluster): DefinitionProblem[] 
       }
     }
 
-    for (const source of tokenSources(runner)) {
-      const reader = tokenReaders.get(source);
-      if (reader === undefined) {
-        tokenReaders.set(source, index);
-      } else if (reader !== index) {
+    for (const [reader, other] of cluster.runners.slice(0, index).entries()) {
+      const source = sharedTokenSource(cluster, runner, other);
+      if (source) {
         problems.push({
           path: `${at}.token`,
           message:
@@ -184,9 +213,21 @@ export function checkConsistency(cluster: ResolvedCluster): DefinitionProblem[] 
     const job = largestJobRequests(runner.jobMaximum);
     const jobFitsLargestNode = RESOURCE_KEYS.every((key) => job[key] <= node[key]);
     if (jobFitsLargestNode && pool.minInstanceCpu <= pool.maxInstanceCpu) problems.push(...poolCapacityProblems(cluster, runner, at));
-    for (const key of RESOURCE_KEYS) {
+    if (job.ephemeralStorage > node.ephemeralStorage) {
+      // Storage comes from the root volume, the same on every node: the volume is what is short, not the node size.
+      const left = node.ephemeralStorage > 0 ? `about ${formatBytes(node.ephemeralStorage)}` : 'nothing';
+      problems.push({
+        path: 'nodeClass.rootVolumeSize',
+        message:
+          `${JSON.stringify(cluster.nodeClass.rootVolumeSize)} leaves ${left} of ephemeral storage for jobs on a node (20Gi go to the OS ` +
+          `and images, 10% to the kubelet's eviction reserve), but the largest job of runner "${runner.name}" (${at}.jobMaximum.ephemeralStorage ` +
+          `${runner.jobMaximum.ephemeralStorage} plus the helper's ${HELPER_REQUESTS.ephemeralStorage}) needs ${formatBytes(job.ephemeralStorage)}: ` +
+          `raise rootVolumeSize to at least ${rootVolumeGiHolding(job.ephemeralStorage)}Gi, or lower that jobMaximum.ephemeralStorage`,
+      });
+    }
+    for (const key of ['cpu', 'memory'] as const) {
       if (job[key] > node[key]) {
-        const where = key === 'ephemeralStorage' ? 'nodeClass.rootVolumeSize' : `${at}.nodePool.maxInstanceCpu`;
+        const where = `${at}.nodePool.maxInstanceCpu`;
         problems.push({
           path: `${at}.jobMaximum.${key}`,
           message:

@@ -22,21 +22,27 @@ export type ConsolidationPolicy = (typeof CONSOLIDATION_POLICIES)[number];
 
 /** CPU, memory and ephemeral storage of a CI job's build container, as Kubernetes quantities. */
 export interface JobResources {
-  /** CPU, for example "1" or "500m". */
+  /** CPU, for example "1", "1.5" or "500m": whole millicores, at least "1m" (cores with at most 3 decimals, or millicores). */
   readonly cpu: string;
-  /** Memory, for example "2Gi". */
+  /** Memory, for example "2Gi": whole bytes with a unit (Ki, Mi, Gi, Ti or k, M, G, T), at least "1Mi". */
   readonly memory: string;
-  /** Ephemeral storage (the build directory, image layers), for example "20Gi". */
+  /** Ephemeral storage (the build directory, image layers), for example "20Gi": like `memory`. */
   readonly ephemeralStorage: string;
 }
 
 /** The runner's authentication token (`glrt-…`) lives in AWS Secrets Manager; External Secrets copies it into a Secret. */
 export interface AwsSecretsManagerToken {
+  /** This kind of token source: the token is read from AWS Secrets Manager. */
   readonly source: 'aws-secrets-manager';
-  /** Name (or ARN) of the secret in AWS Secrets Manager, for example "gitlab-runner/staging/amd64". */
+  /**
+   * Name (or ARN) of the secret in AWS Secrets Manager, in the cluster's region, for example
+   * "gitlab-runner/staging/amd64". Every runner of the fleet needs its own token: two runners (of one cluster or of
+   * two) reading one secret and property are refused, an ARN and the plain name of one secret counting as the same.
+   */
   readonly secretId: string;
   /**
-   * JSON property holding the token, when the secret is a JSON object.
+   * JSON property holding the token, when the secret is a JSON object: letters, digits, "_" and "-", nested
+   * properties joined by ".", for example "token".
    * @default - the whole secret string is the token
    */
   readonly property?: string;
@@ -44,11 +50,12 @@ export interface AwsSecretsManagerToken {
 
 /** The runner's authentication token is in a Secret created out of band (for example by `kubectl create secret`). */
 export interface ExistingSecretToken {
+  /** This kind of token source: the token is in a Kubernetes Secret made out of band. */
   readonly source: 'existing-secret';
   /** Name of the Secret in the runner managers' namespace. */
   readonly secretName: string;
   /**
-   * Key in the Secret that holds the token.
+   * Key in the Secret that holds the token. Two runners may read one Secret, under different keys.
    * @default "token"
    */
   readonly key?: string;
@@ -134,12 +141,15 @@ export interface JobNodePoolOptions {
    */
   readonly instanceCategories?: readonly InstanceCategory[];
   /**
-   * Oldest instance generation to launch. Ignored when `instanceFamilies` is set.
+   * Oldest instance generation to launch, from 1 to the newest generation in lib/model/instance-families.json.
+   * Ignored when `instanceFamilies` is set.
    * @default 6
    */
   readonly minInstanceGeneration?: number;
   /**
-   * Exact instance families, for example ["c7g", "m7g"] or ["c7i", "m7i"]; replaces categories and generation.
+   * Exact instance families, for example ["c7g", "m7g"] or ["c7i", "m7i"]; replaces categories and generation. Each
+   * must be a c, m or r family of lib/model/instance-families.json (the families the pinned Karpenter knows) and of
+   * the runner's architecture (Graviton families, with a "g" after the generation, for arm64).
    * @default - categories and generation decide
    */
   readonly instanceFamilies?: readonly string[];
@@ -155,13 +165,15 @@ export interface JobNodePoolOptions {
   readonly maxInstanceCpu?: number;
   /**
    * Total vCPUs the pool may run at once (NodePool `limits.cpu`). Must hold `concurrent × replicas` jobs at their
-   * default size (refused otherwise); below what they need at their maximum size, the synth warns.
-   * @default - room for `concurrent × replicas` jobs at their maximum size (helper included), at least "64"
+   * default size (refused otherwise); below what they need at their maximum size, or below twice as many jobs at
+   * their default size (a rollout of the managers: the old ones drain their jobs while the new ones take more), the
+   * synth warns (docs/pool-limits.md).
+   * @default - room for 2 × `concurrent × replicas` jobs (a rollout) at their maximum size (helper included), at least "64"
    */
   readonly cpuLimit?: string;
   /**
    * Total memory the pool may run at once (NodePool `limits.memory`), with a unit. Checked like `cpuLimit`.
-   * @default - room for `concurrent × replicas` jobs at their maximum size (helper included), at least "256Gi"
+   * @default - room for 2 × `concurrent × replicas` jobs (a rollout) at their maximum size (helper included), at least "256Gi"
    */
   readonly memoryLimit?: string;
   /**
@@ -177,11 +189,13 @@ export interface JobNodePoolOptions {
   /**
    * Maximum node lifetime (fresh AMIs, no drift); "Never" disables expiry. The NodePool's
    * `terminationGracePeriod` is derived from the runner's job timeout so an expiring node lets running jobs finish.
+   * Shorter than `jobTimeout`, the synth warns: nodes would expire before the longest job could end on them.
    * @default "168h"
    */
   readonly expireAfter?: string;
   /**
-   * Share of the pool's nodes Karpenter may disrupt at once.
+   * Nodes of the pool Karpenter may disrupt at once: a count ("2") or a percentage from "0%" to "100%", without
+   * leading zeros. "0" or "0%" is allowed with a warning: empty nodes would never be removed.
    * @default "10%"
    */
   readonly disruptionBudget?: string;
@@ -200,19 +214,21 @@ export interface RunnerDefinition {
   /**
    * Job tags this runner picks up. GitLab gives a job to any runner that has all of the job's tags. The
    * architecture's name is one of them unless `archTag` is false, so `tags: [$BUILD_ARCH]` in a pipeline reaches
-   * the right runner.
+   * the right runner. Letters, digits and ._:/-, at most 63 characters; never another architecture's name.
    * @default - [arch]
    */
   readonly tags?: readonly string[];
   /**
    * Whether the architecture's name is one of the runner's tags. A specialised runner (large memory, long jobs)
-   * sets false and carries a distinct tag of its own, so jobs tagged only with the architecture never land on it.
+   * sets false and carries tags of its own, so jobs tagged only with the architecture never land on it: it may share
+   * no tag with another runner unless that runner is in `sharesJobsWith`.
    * @default true
    */
   readonly archTag?: boolean;
   /**
-   * Runners of this cluster whose jobs this runner is meant to take too. The synth refuses a runner whose tags
-   * include every tag of another runner (it would take that runner's jobs) unless that runner is listed here.
+   * Runners of this cluster, of the same architecture, whose jobs this runner is meant to take too. The synth
+   * refuses a runner whose tags include every tag of another runner (it would take that runner's jobs) unless that
+   * runner is listed here.
    * @default - none
    */
   readonly sharesJobsWith?: readonly string[];
@@ -298,7 +314,9 @@ export interface NodeClassOptions {
    */
   readonly nodeRole?: string;
   /**
-   * Root volume size; holds images and build directories.
+   * Root volume size; holds images and build directories: whole Gi from 1 to 59000 or whole Ti from 1 to 17 (what
+   * Karpenter accepts, written plainly), and large enough for the largest job's ephemeral storage plus about 20Gi
+   * for the OS and images and the kubelet's 10% reserve (the synth names the size needed).
    * @default "100Gi"
    */
   readonly rootVolumeSize?: string;
@@ -449,7 +467,7 @@ export interface ClusterDefinition {
   /**
    * Namespace of the Prometheus that scrapes the managers: the only namespace whose pods may open the managers'
    * metrics port (9252), which also serves the runner's job list and profiling endpoints. Nothing may reach the
-   * port when `metrics` is false.
+   * port when `metrics` is false. Never the jobs' or managers' namespace, "default" or a "kube-" namespace.
    * @default "monitoring"
    */
   readonly monitoringNamespace?: string;

@@ -5,6 +5,8 @@ import { capacityWarnings } from './consistency';
 import { definitionWarnings } from './warnings';
 import { DefinitionError, resolveCluster, type ResolvedCluster } from './resolve';
 import { showValue } from './show-value';
+import type { DefinitionProblem } from './problems';
+import { awsSecretRef, sameAwsSecret } from './token-identity';
 
 /** A fleet that cannot be rendered: every invalid cluster, each with all its problems. */
 export class FleetError extends UserInputError {
@@ -51,13 +53,62 @@ export function resolveFleet(definitions: readonly ClusterDefinition[]): readonl
       errors.push(error);
     }
   });
+  errors.push(...sharedTokensAcrossClusters(resolved));
   if (errors.length) throw new FleetError(errors);
   return resolved;
+}
+
+/**
+ * Runners of different clusters reading one Secrets Manager secret (region, name and property; an ARN and the
+ * plain name of one secret are one secret): one token in two clusters means GitLab hands either cluster's jobs to
+ * the other's managers, and revoking it stops both. Reported at the later cluster's runner.
+ */
+function sharedTokensAcrossClusters(fleet: readonly ResolvedCluster[]): Error[] {
+  const errors: Error[] = [];
+  fleet.forEach((cluster, c) => {
+    const problems: DefinitionProblem[] = [];
+    cluster.runners.forEach((runner, r) => {
+      const mine = awsSecretRef(runner, cluster.region);
+      if (!mine) return;
+      for (const earlier of fleet.slice(0, c)) {
+        const other = earlier.runners.findIndex((o) => {
+          const theirs = awsSecretRef(o, earlier.region);
+          return !!theirs && sameAwsSecret(mine, theirs);
+        });
+        if (other >= 0) {
+          problems.push({
+            path: `runners[${r}].token`,
+            message:
+              `reads the same token as runner "${earlier.runners[other].name}" of cluster "${earlier.name}" (${mine.written} in ` +
+              `${mine.region}): each runner of the fleet needs its own token, or GitLab gives one cluster's jobs to the other's ` +
+              'managers; create a secret for this cluster, such as ' +
+              JSON.stringify(`gitlab-runner/${cluster.name}/${runner.name}`),
+          });
+          break;
+        }
+      }
+    });
+    if (problems.length) errors.push(new DefinitionError(`"${cluster.name}"`, problems));
+  });
+  return errors;
+}
+
+/** A token secretId naming another cluster of the fleet in one of its path segments: most likely a copy-paste slip. */
+function tokenWarnings(fleet: readonly ResolvedCluster[], cluster: ResolvedCluster): DefinitionProblem[] {
+  const others = fleet.filter((c) => c.name !== cluster.name).map((c) => c.name);
+  return cluster.runners.flatMap((runner, index) => {
+    if (runner.token.source !== 'aws-secrets-manager') return [];
+    const segments = runner.token.secretId.split(/[/:]/);
+    const named = others.find((name) => segments.includes(name));
+    return named
+      ? [{ path: `runners[${index}].token.secretId`, message: `"${runner.token.secretId}" names cluster "${named}", not this cluster "${cluster.name}": is it that cluster's token?` }]
+      : [];
+  });
 }
 
 /** What may not work but is allowed, per cluster: `cluster "name": field: message`. */
 export function fleetWarnings(fleet: readonly ResolvedCluster[]): string[] {
   return fleet.flatMap((cluster) =>
-    [...capacityWarnings(cluster), ...definitionWarnings(cluster)].map((w) => `cluster "${cluster.name}": ${w.path}: ${w.message}`),
+    [...capacityWarnings(cluster), ...definitionWarnings(cluster), ...tokenWarnings(fleet, cluster)].map((w) => `cluster "${cluster.name}": ${w.path}: ${w.message}`),
   );
 }

@@ -7,7 +7,7 @@ import type { AlertOptions, ClusterDefinition, DashboardOptions, JobResources, N
 import { platformVersions } from './versions';
 import { DRAIN_MARGIN_SECONDS } from './drain';
 import { parseDuration } from './duration';
-import { jobsRequests } from './capacity';
+import { jobsRequests, ROLLOUT_JOB_FACTOR } from './capacity';
 import { checkConsistency } from './consistency';
 import { checkJobRouting } from './routing';
 import { readDefinition, type DefinitionProblem } from './schema';
@@ -63,8 +63,9 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
   const concurrent = runner.concurrent ?? 10;
   const replicas = runner.replicas ?? 2;
   const jobMaximum = { ...DEFAULT_JOB_MAXIMUM, ...runner.jobMaximum };
-  // Unset pool limits are derived: room for every job the managers may run at once, at its maximum size.
-  const atMaximum = jobsRequests(concurrent * replicas, jobMaximum);
+  // Unset pool limits are derived: room for every job the managers may run at once, at its maximum size, during a
+  // rollout (old managers still draining theirs while the new ones take as many).
+  const atMaximum = jobsRequests(ROLLOUT_JOB_FACTOR * concurrent * replicas, jobMaximum);
   const tags = runner.archTag === false ? [...(runner.tags ?? [])] : [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)];
   const runUntagged = runner.runUntagged ?? false;
   return {

@@ -52,11 +52,55 @@ describe('a runner that has every tag of another runner would take its jobs', ()
     expect(problemsOf(clusterOf({ ...general, runUntagged: true }, { ...arm, runUntagged: true }))).toEqual([
       expect.stringMatching(/^runners\[1\]\.runUntagged: runners "amd64" and "arm64" both run untagged jobs/),
     ]);
-    expect(() => resolveCluster(clusterOf({ ...general, runUntagged: true }, { ...arm, runUntagged: true, sharesJobsWith: ['amd64'] }))).not.toThrow();
+    const second = { name: 'amd64-b', tags: ['b'], archTag: false, runUntagged: true };
+    expect(() => resolveCluster(clusterOf({ ...general, runUntagged: true }, { ...second, sharesJobsWith: ['amd64'] }))).not.toThrow();
   });
 
   test('a runner with no tag at all that runs no untagged jobs would never get one', () => {
     expect(problemsOf(clusterOf({ archTag: false }))).toEqual([expect.stringMatching(/^runners\[0\]\.tags: the runner has no tags .* never get a job/)]);
+  });
+});
+
+describe('a runner never takes another architecture\'s jobs, and a specialised runner only its own', () => {
+  test.each([
+    ['the reviewer\'s case: the amd64 runner also tagged arm64', { tags: ['linux', 'production', 'arm64'] }],
+    ['only the arm64 tag', { tags: ['arm64'], archTag: false }],
+    ['the arm64 tag beside a tag of its own', { name: 'amd64-x', tags: ['x', 'arm64'], archTag: false }],
+  ])('%s: refused at the runner carrying the tag, not at the arm64 runner', (_, amd64) => {
+    const problems = problemsOf(clusterOf({ ...general, ...amd64 } as Partial<RunnerDefinition>, arm));
+    expect(problems).toContainEqual(expect.stringMatching(/^runners\[0\]\.tags: "arm64" is the name of another architecture: jobs tagged arm64 would run on the amd64 nodes of runner .*remove the tag/));
+    expect(problems.filter((p) => p.startsWith('runners[1]'))).toEqual([]);
+  });
+
+  test('the reviewer\'s case with sharesJobsWith across architectures: both the tag and the sharing are refused', () => {
+    const problems = problemsOf(clusterOf({ ...general, tags: ['linux', 'staging', 'arm64'], sharesJobsWith: ['arm64'] }, { ...arm, tags: ['linux', 'staging'] }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^runners\[0\]\.sharesJobsWith: "arm64" is an arm64 runner and "amd64" an amd64 one: .*list only runners of arch amd64$/),
+      expect.stringMatching(/^runners\[0\]\.tags: "arm64" is the name of another architecture/),
+    ]);
+  });
+
+  test.each([
+    ['the reviewer\'s case: large shares linux and staging', ['large', 'linux', 'staging'], 'linux, staging'],
+    ['one generic tag shared', ['large', 'linux'], 'linux'],
+    ['its own tag and the other architecture\'s generic tag', ['large', 'staging'], 'staging'],
+  ])('%s: the specialised runner is refused, naming the shared tags and the way out', (_, tags, shared) => {
+    const staging = { tags: ['linux', 'staging'] };
+    const problems = problemsOf(clusterOf({ ...general, ...staging }, { ...arm, ...staging }, { name: 'large', tags, archTag: false }));
+    expect(problems).toEqual([
+      expect.stringMatching(new RegExp(`^runners\\[2\\]\\.tags: runner "large" \\(no amd64 tag: a specialised runner\\) shares the tags? ${shared} with runner "amd64".*sharesJobsWith`)),
+      expect.stringMatching(new RegExp(`^runners\\[2\\]\\.tags: runner "large" .* with runner "arm64"`)),
+    ]);
+  });
+
+  test('a specialised runner sharing a tag with a runner it lists in sharesJobsWith is accepted', () => {
+    expect(() => resolveCluster(clusterOf(general, { name: 'overflow', tags: ['overflow', 'linux'], archTag: false, sharesJobsWith: ['amd64'] }))).not.toThrow();
+  });
+
+  test('two specialised runners sharing a tag: one problem, at the later runner', () => {
+    expect(problemsOf(clusterOf(general, { name: 'a', tags: ['big', 'gpu'], archTag: false }, { name: 'b', tags: ['big', 'ssd'], archTag: false }))).toEqual([
+      expect.stringMatching(/^runners\[2\]\.tags: runner "b" .* shares the tag big with runner "a"/),
+    ]);
   });
 });
 

@@ -4,6 +4,7 @@
  * takes that runner's jobs too: a specialised runner (large memory, on-demand) must carry a distinct tag instead.
  * Retiring runners take no jobs (no managers) and are left out.
  */
+import { ARCHITECTURES } from './definition';
 import type { DefinitionProblem } from './schema';
 import type { ResolvedCluster, ResolvedRunner } from './resolved';
 
@@ -52,21 +53,49 @@ export function jobRoutes(cluster: ResolvedCluster): JobRoute[] {
   return routes;
 }
 
+/** Tags of a runner that name another architecture: jobs tagged for that architecture would run on this one. */
+function foreignArchTags(runner: ResolvedRunner): string[] {
+  return runner.tags.filter((tag) => tag !== runner.arch && (ARCHITECTURES as readonly string[]).includes(tag));
+}
+
+/** A specialised runner: it does not carry its architecture's tag (archTag false), so it should take only its own jobs. */
+function isSpecialised(runner: ResolvedRunner): boolean {
+  return !runner.tags.includes(runner.arch);
+}
+
 /**
- * Runners that would take another runner's jobs without saying so: tags that include all of another runner's, or
- * two runners that both run untagged jobs. Each problem names the runner, the other runner and the way out.
+ * Runners that would take another runner's jobs without saying so: tags that include all of another runner's, a
+ * specialised runner sharing any tag with another, a tag naming another architecture, or two runners that both run
+ * untagged jobs. Each problem names the runner, the other runner and the way out.
  */
 export function checkJobRouting(cluster: ResolvedCluster): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const index = new Map(cluster.runners.map((r, i) => [r.name, i]));
+  const byName = new Map(cluster.runners.map((r) => [r.name, r]));
   cluster.runners.forEach((runner, i) => {
     for (const other of runner.sharesJobsWith) {
-      if (other === runner.name || !index.has(other)) {
+      const shared = byName.get(other);
+      if (other === runner.name || !shared) {
         problems.push({
           path: `runners[${i}].sharesJobsWith`,
           message: `"${other}" is not another runner of this cluster; runners: ${cluster.runners.map((r) => `"${r.name}"`).join(', ')}`,
         });
+      } else if (shared.arch !== runner.arch) {
+        problems.push({
+          path: `runners[${i}].sharesJobsWith`,
+          message:
+            `"${other}" is an ${shared.arch} runner and "${runner.name}" an ${runner.arch} one: taking its jobs would run ${shared.arch} ` +
+            `jobs on ${runner.arch} nodes; list only runners of arch ${runner.arch}`,
+        });
       }
+    }
+    for (const tag of foreignArchTags(runner)) {
+      problems.push({
+        path: `runners[${i}].tags`,
+        message:
+          `"${tag}" is the name of another architecture: jobs tagged ${tag} would run on the ${runner.arch} nodes of runner ` +
+          `"${runner.name}"; remove the tag (its architecture's tag is "${runner.arch}")`,
+      });
     }
     if (!runner.tags.length && !runner.runUntagged) {
       problems.push({
@@ -76,11 +105,13 @@ export function checkJobRouting(cluster: ResolvedCluster): DefinitionProblem[] {
     }
   });
 
-  const runners = activeRunners(cluster);
+  // A runner with another architecture's tag is refused above; pairing it again would blame the wrong runner.
+  const runners = activeRunners(cluster).filter((r) => !foreignArchTags(r).length);
   for (const taker of runners) {
     const at = `runners[${index.get(taker.name)}]`;
     for (const other of runners) {
       if (other === taker || taker.sharesJobsWith.includes(other.name)) continue;
+      const shared = taker.tags.filter((tag) => other.tags.includes(tag));
       if (other.tags.length && includesAll(taker.tags, other.tags)) {
         problems.push({
           path: `${at}.tags`,
@@ -88,6 +119,19 @@ export function checkJobRouting(cluster: ResolvedCluster): DefinitionProblem[] {
             `runner "${taker.name}" has every tag of runner "${other.name}" (${other.tags.join(', ')}), so GitLab may give it any job meant ` +
             `for "${other.name}"; give it a distinct tag of its own (and archTag: false), or list "${other.name}" in sharesJobsWith ` +
             'if it is meant to take those jobs',
+        });
+      } else if (
+        isSpecialised(taker) &&
+        shared.length &&
+        // Two specialised runners sharing a tag: reported once, at the later one, unless either shares the other's jobs.
+        (!isSpecialised(other) || (index.get(other.name)! < index.get(taker.name)! && !other.sharesJobsWith.includes(taker.name)))
+      ) {
+        problems.push({
+          path: `${at}.tags`,
+          message:
+            `runner "${taker.name}" (no ${taker.arch} tag: a specialised runner) shares the tag${shared.length > 1 ? 's' : ''} ${shared.join(', ')} ` +
+            `with runner "${other.name}", so GitLab may give it jobs tagged only ${shared.join(', ')}, meant for "${other.name}"; ` +
+            `give it only tags of its own, or list "${other.name}" in sharesJobsWith if it is meant to take those jobs`,
         });
       } else if (
         taker.runUntagged &&

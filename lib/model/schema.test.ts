@@ -1,3 +1,4 @@
+import { generationOf, INSTANCE_FAMILIES, NEWEST_INSTANCE_GENERATION } from './instance-families';
 import { checkShape } from './schema';
 import { resolveCluster } from './resolve';
 import { cluster, problemsOf } from './testing';
@@ -91,15 +92,90 @@ describe('quantities: CPU in cores, memory and storage in bytes with a unit, nev
     (v: string) => cluster({}, { jobDefaults: { memory: v } }),
     (v: string) => cluster({}, { jobMaximum: { ephemeralStorage: v } }),
     (v: string) => cluster({}, { nodePool: { memoryLimit: v } }),
-    (v: string) => cluster({ nodeClass: { rootVolumeSize: v } }),
   ];
-  test.each(['0', '0m', '0.0', '2Gi', '2k', '2cores', '-1', '1e3', ' 2', '2 ', '.5', ''])('CPU %j is refused in every CPU field', (value) => {
+  test.each(['0', '0m', '0.0', '2Gi', '2k', '2cores', '-1', '1e3', ' 2', '2 ', '.5', '', '0.5m', '1.5m', '0.0005', '1.2345'])('CPU %j is refused in every CPU field', (value) => {
     for (const field of cpuFields) expect(checkShape(field(value))).toEqual([{ path: expect.any(String), message: expect.stringMatching(/^must be a CPU quantity/) }]);
   });
-  test.each(['256', '0Gi', '0', '512m', '8gi', '8GB', '8 Gi', '-1Gi', '1e9', ''])('memory or storage %j is refused in every byte field', (value) => {
+  test.each(['256', '0Gi', '0', '512m', '8gi', '8GB', '8 Gi', '-1Gi', '1e9', '', '0.5Ki', '1023Ki', '0.1Mi', '1.3Ki', '1000k'])('memory or storage %j is refused in every byte field', (value) => {
     for (const field of byteFields) {
       expect(checkShape(field(value))).toEqual([{ path: expect.any(String), message: expect.stringMatching(/^must be a memory or storage quantity .*with a unit/) }]);
     }
+  });
+});
+
+describe('quantities that are accepted: whole millicores, whole bytes of at least 1Mi', () => {
+  test.each(['1m', '500m', '1', '1.5', '0.001', '2.125', '64'])('CPU %j is accepted in every CPU field', (value) => {
+    for (const field of [{ jobDefaults: { cpu: value } }, { nodePool: { cpuLimit: value } }]) expect(checkShape(cluster({}, field))).toEqual([]);
+  });
+  test.each(['1Mi', '1024Ki', '1.5Gi', '2G', '8Gi', '1Ti'])('memory %j is accepted', (value) => {
+    expect(checkShape(cluster({}, { jobDefaults: { memory: value } }))).toEqual([]);
+  });
+});
+
+describe('rootVolumeSize: only sizes the pinned Karpenter CRD accepts, in a form that reads plainly', () => {
+  // The volumeSize pattern of EC2NodeClass in karpenter-provider-aws v1.14.3 (pkg/apis/crds/karpenter.k8s.aws_ec2nodeclasses.yaml).
+  const KARPENTER_VOLUME_SIZE = /^((?:[1-9][0-9]{0,3}|[1-4][0-9]{4}|[5][0-8][0-9]{3}|59000)Gi|(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-3][0-9]{3}|64000)G|([1-9]||[1-5][0-7]|58)Ti|([1-9]||[1-5][0-9]|6[0-3]|64)T)$/;
+  test.each(['102400Mi', '100.5Gi', '59001Gi', '0Gi', '18Ti', '58Ti', '100G', '1T', '100', '100gi', '0100Gi', ''])('%j is refused with what is allowed, not a regex', (value) => {
+    expect(checkShape(cluster({ nodeClass: { rootVolumeSize: value } }))).toEqual([
+      { path: 'nodeClass.rootVolumeSize', message: `must be an EBS volume size Karpenter accepts: a whole number of Gi from 1 to 59000 or of Ti from 1 to 17, such as 100Gi or 2Ti, got ${JSON.stringify(value)}` },
+    ]);
+  });
+  test('every size accepted is one Karpenter accepts', () => {
+    const sizes = [...Array.from({ length: 59000 }, (_, i) => `${i + 1}Gi`), ...Array.from({ length: 17 }, (_, i) => `${i + 1}Ti`)];
+    for (const size of sizes) expect(KARPENTER_VOLUME_SIZE.test(size)).toBe(true);
+    for (const size of ['100Gi', '59000Gi', '17Ti']) expect(checkShape(cluster({ nodeClass: { rootVolumeSize: size } }))).toEqual([]);
+  });
+});
+
+describe('the token property: a plain JSON property path External Secrets reads as written', () => {
+  const withProperty = (property: string) => cluster({}, { token: { source: 'aws-secrets-manager', secretId: 'gitlab-runner/test/amd64', property } });
+  test.each(['a b\n${X}', 'a b', 'token\n', '${TOKEN}', 'to*en', 'a|b', '#', '.token', 'token.', 'a..b', ''])('%j is refused', (property) => {
+    expect(checkShape(withProperty(property))).toEqual([
+      { path: 'runners[0].token.property', message: expect.stringMatching(/^must be a JSON property name: letters, digits, "_" and "-", nested properties joined by "\." .*got /) },
+    ]);
+  });
+  test.each(['token', 'gitlab_token', 'runner-token', 'gitlab.token', 'TOKEN2'])('%j is accepted', (property) => {
+    expect(checkShape(withProperty(property))).toEqual([]);
+  });
+});
+
+describe('monitoringNamespace: never one that would open the managers\' debug port to jobs or system workloads', () => {
+  test.each(['gitlab-ci-jobs', 'gitlab-runner', 'kube-system', 'kube-public', 'kube-node-lease', 'default'])('%j is refused', (namespace) => {
+    expect(checkShape(cluster({ metrics: true, monitoringNamespace: namespace }))).toEqual([
+      { path: 'monitoringNamespace', message: expect.stringMatching(new RegExp(`^must not be .*name the namespace of your Prometheus, such as "monitoring", got "${namespace}"$`)) },
+    ]);
+  });
+  test.each(['monitoring', 'observability', 'prometheus'])('%j is accepted', (namespace) => {
+    expect(checkShape(cluster({ monitoringNamespace: namespace }))).toEqual([]);
+  });
+});
+
+describe('job pools: families and generations that exist, budgets written plainly', () => {
+  test.each(['c99', 'c9g', 'm7x', 'r6', 't3', 'c6g-flex', 'C7G', 'm9'])('instance family %j is refused, naming the pinned list', (family) => {
+    expect(checkShape(cluster({}, { nodePool: { instanceFamilies: [family] } }))).toEqual([
+      { path: 'runners[0].nodePool.instanceFamilies[0]', message: expect.stringMatching(new RegExp(`^must be a c, m or r instance family that exists.*generations 1 to ${NEWEST_INSTANCE_GENERATION};.*karpenter-provider-aws@v1\\.14\\.3.*got `)) },
+    ]);
+  });
+  test.each(['c7i', 'c7i-flex', 'm8g', 'r6gd', 'c5n', 'm5zn'])('instance family %j is accepted', (family) => {
+    const arch = /^[a-z]+[0-9]+[a-z]*g/.test(family) ? 'arm64' : 'amd64';
+    expect(checkShape(cluster({}, { arch, nodePool: { instanceFamilies: [family] } }))).toEqual([]);
+  });
+  test('the newest generation is the newest of the pinned list, at least 8 (c8g, m8i, r8g exist)', () => {
+    expect(NEWEST_INSTANCE_GENERATION).toBe(Math.max(...INSTANCE_FAMILIES.map(generationOf)));
+    expect(NEWEST_INSTANCE_GENERATION).toBeGreaterThanOrEqual(8);
+  });
+  test.each([0, NEWEST_INSTANCE_GENERATION + 1, 10, 99])('minInstanceGeneration %j is refused: no newer generation exists', (generation) => {
+    expect(checkShape(cluster({}, { nodePool: { minInstanceGeneration: generation } }))).toEqual([
+      { path: 'runners[0].nodePool.minInstanceGeneration', message: `must be a whole number from 1 to ${NEWEST_INSTANCE_GENERATION}, got ${generation}` },
+    ]);
+  });
+  test.each(['00%', '01', '007', '101%', '1000%', '-1', '10 %', ''])('disruptionBudget %j is refused', (budget) => {
+    expect(checkShape(cluster({}, { nodePool: { disruptionBudget: budget } }))).toEqual([
+      { path: 'runners[0].nodePool.disruptionBudget', message: expect.stringMatching(/^must be a node count .* without leading zeros, got /) },
+    ]);
+  });
+  test.each(['0', '0%', '1', '10', '5%', '10%', '100%'])('disruptionBudget %j is accepted', (budget) => {
+    expect(checkShape(cluster({}, { nodePool: { disruptionBudget: budget } }))).toEqual([]);
   });
 });
 

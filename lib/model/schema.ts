@@ -16,9 +16,11 @@ import {
   type InstanceCategory,
 } from './definition';
 import { isDuration, parseDuration } from './duration';
+import { INSTANCE_FAMILIES, INSTANCE_FAMILIES_SOURCE, NEWEST_INSTANCE_GENERATION } from './instance-families';
 import { toPlainData } from './plain-data';
 import { formatPath, isWithin, type DefinitionProblem } from './problems';
 import { isQuantity, parseQuantity } from './quantity';
+import { NAMESPACES } from './resolved';
 import { findSecrets } from './secrets';
 import { showValue } from './show-value';
 
@@ -60,16 +62,39 @@ const wholeNumber = (min: number, max: number) =>
     error: `must be a whole number from ${min} to ${max}`,
   }).max(max, { error: `must be a whole number from ${min} to ${max}` });
 
-/** CPU: cores or millicores, more than zero ("2cores" or "2Gi" of CPU is a mistake, not 2^31 cores). */
-const cpuQuantity = text('a CPU quantity').refine((v) => /^[0-9]+(\.[0-9]+)?m?$/.test(v) && parseQuantity(v) > 0, {
-  error: 'must be a CPU quantity above zero, in cores or millicores, such as 500m, 2 or 1.5',
+/**
+ * CPU: whole millicores, at least 1m, written as cores (up to three decimals) or millicores. "2cores" or "2Gi" of
+ * CPU is a mistake, not 2^31 cores; "0.5m" is below what Kubernetes can schedule (it rounds it up to 1m).
+ */
+const cpuQuantity = text('a CPU quantity').refine((v) => /^([0-9]+(\.[0-9]{1,3})?|[0-9]+m)$/.test(v) && parseQuantity(v) > 0, {
+  error: 'must be a CPU quantity of at least 1m in whole millicores, written in cores (at most 3 decimals) or millicores, such as 500m, 2 or 1.5',
 });
 
-/** Memory and storage: bytes with a unit, more than zero ("256" is 256 bytes, "512m" is half a byte). */
+/** The smallest memory or storage quantity accepted: nothing smaller holds a container (runc refuses under 6Mi). */
+const MIN_BYTES = 2 ** 20;
+
+/**
+ * Memory and storage: whole bytes with a unit, at least 1Mi ("256" is 256 bytes, "512m" is half a byte, "0.5Ki" is
+ * 512 bytes: each a slip for something else).
+ */
 const byteQuantity = text('a memory or storage quantity').refine(
-  (v) => isQuantity(v) && /[kMGTPE]i?$|[KMGTPE]i$/.test(v) && parseQuantity(v) > 0,
-  { error: 'must be a memory or storage quantity above zero with a unit, such as 512Mi, 8Gi or 1Ti' },
+  (v) => isQuantity(v) && /[kMGTPE]i?$|[KMGTPE]i$/.test(v) && Number.isInteger(parseQuantity(v)) && parseQuantity(v) >= MIN_BYTES,
+  { error: 'must be a memory or storage quantity of at least 1Mi in whole bytes, with a unit, such as 512Mi, 8Gi or 1Ti' },
 );
+
+/**
+ * Sizes the EC2NodeClass CRD of the pinned Karpenter accepts for an EBS volume, limited to a form that reads
+ * plainly: whole Gi from 1 to 59000, or whole Ti from 1 to 17 (Karpenter's own pattern refuses some larger Ti
+ * values, such as 18Ti, and decimal G/T sizes are easy to misread). What a node needs is checked against the jobs.
+ */
+export function rootVolumeSizeProblem(value: string): string | undefined {
+  const match = /^([1-9][0-9]*)(Gi|Ti)$/.exec(value);
+  const size = match ? Number(match[1]) : NaN;
+  if (!match || (match[2] === 'Gi' ? size > 59000 : size > 17)) {
+    return 'must be an EBS volume size Karpenter accepts: a whole number of Gi from 1 to 59000 or of Ti from 1 to 17, such as 100Gi or 2Ti';
+  }
+  return undefined;
+}
 
 /** The longest duration Go (Karpenter, the runner) can hold: 2562047h. */
 const GO_MAX_DURATION_SECONDS = 2562047 * 3600;
@@ -129,6 +154,18 @@ function gitlabUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The namespace allowed to reach the managers' metrics port, which also serves the job list and profiling
+ * endpoints: never the namespace of CI jobs (any pipeline could read them), of the managers themselves, or one of
+ * Kubernetes' own (any workload placed there would get the same access).
+ */
+function monitoringNamespaceProblem(namespace: string): string | undefined {
+  if (namespace === NAMESPACES.jobs) return `must not be "${NAMESPACES.jobs}", where CI jobs run: any job could reach the managers' metrics and debug endpoints; name the namespace of your Prometheus, such as "monitoring"`;
+  if (namespace === NAMESPACES.managers) return `must not be "${NAMESPACES.managers}", the managers' own namespace; name the namespace of your Prometheus, such as "monitoring"`;
+  if (namespace === 'default' || namespace.startsWith('kube-')) return 'must not be "default" or a "kube-" system namespace; name the namespace of your Prometheus, such as "monitoring"';
+  return undefined;
+}
+
 function enumOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `must be one of ${oneOf(values)}` });
 }
@@ -157,7 +194,12 @@ const tokenSource = z.discriminatedUnion(
       secretId: text('a Secrets Manager secret name or ARN').regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, {
         error: 'must be a Secrets Manager secret name or ARN (letters, digits and /_+=.@:-)',
       }),
-      property: text('a JSON property name').min(1).optional(),
+      // External Secrets reads `property` as a gjson path: spaces, `${`, `*`, `#` or `|` change what it reads.
+      property: text('a JSON property name')
+        .regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{0,127}(\.[A-Za-z0-9_][A-Za-z0-9_-]{0,127})*$/, {
+          error: 'must be a JSON property name: letters, digits, "_" and "-", nested properties joined by "." (such as token or gitlab.token)',
+        })
+        .optional(),
     }),
     strictObject({
       source: z.literal('existing-secret'),
@@ -173,10 +215,12 @@ const tokenSource = z.discriminatedUnion(
 const nodePool = strictObject({
   capacityTypes: uniqueList(enumOf(CAPACITY_TYPES), 'capacity type').optional(),
   instanceCategories: uniqueList(enumOf(instanceCategories), 'instance category').optional(),
-  minInstanceGeneration: wholeNumber(1, 10).optional(),
+  minInstanceGeneration: wholeNumber(1, NEWEST_INSTANCE_GENERATION).optional(),
   instanceFamilies: uniqueList(
-    text('an instance family').regex(/^[cmr][0-9]+[a-z]*(-flex)?$/, {
-      error: 'must be a c, m or r instance family such as c7g, m7i or r6gd',
+    text('an instance family').refine((family) => INSTANCE_FAMILIES.includes(family), {
+      error:
+        `must be a c, m or r instance family that exists, such as c7g, m7i or r6gd (generations 1 to ${NEWEST_INSTANCE_GENERATION}; ` +
+        `the list is lib/model/instance-families.json, from ${INSTANCE_FAMILIES_SOURCE})`,
     }),
     'instance family',
   ).optional(),
@@ -188,7 +232,9 @@ const nodePool = strictObject({
   consolidateAfter: durationOrNever(0).optional(),
   expireAfter: durationOrNever(1).optional(),
   disruptionBudget: text('a node count or percentage')
-    .regex(/^([0-9]+|[0-9]{1,2}%|100%)$/, { error: 'must be a node count such as 2 or a percentage such as 10%' })
+    .regex(/^(0|[1-9][0-9]{0,3}|[0-9]%|[1-9][0-9]%|100%)$/, {
+      error: 'must be a node count such as 2 or a percentage from 0% to 100% such as 10%, without leading zeros',
+    })
     .optional(),
 });
 
@@ -301,7 +347,12 @@ export const clusterDefinitionSchema = strictObject({
     nodeRole: text('an IAM role name')
       .regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM role name (at most 64 of letters, digits, +=,.@_-)' })
       .optional(),
-    rootVolumeSize: byteQuantity.optional(),
+    rootVolumeSize: text('a volume size')
+      .check((ctx) => {
+        const problem = rootVolumeSizeProblem(ctx.value);
+        if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+      })
+      .optional(),
   }).optional(),
   cache: strictObject({
     bucket: text('an S3 bucket name').check((ctx) => {
@@ -349,7 +400,12 @@ export const clusterDefinitionSchema = strictObject({
       channel: text('a channel name').min(1, { error: 'must not be empty' }).optional(),
     }).optional(),
   }).optional(),
-  monitoringNamespace: dnsLabel(63).optional(),
+  monitoringNamespace: dnsLabel(63)
+    .check((ctx) => {
+      const problem = monitoringNamespaceProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+    })
+    .optional(),
 }) satisfies z.ZodType<ClusterDefinition>;
 
 /** A definition read: the validated copy (only when there is no problem) and every problem found. */

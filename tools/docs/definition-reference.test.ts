@@ -53,3 +53,42 @@ test('a field added to the definition without documentation still appears, so th
   );
   expect(renderReference(text)).toMatch(/\| `somethingNew` \| boolean \| no \|/);
 });
+
+test('an interface only used as Partial<X> lists its fields as not required; a literal type reads as the value to write', () => {
+  const source = `
+/** Sizes. */
+export interface Sizes {
+  /** CPU. */
+  readonly cpu: string;
+}
+/** Used bare too. */
+export interface Bare {
+  readonly x: string;
+}
+/** A widget. */
+export interface Widget {
+  /** Its kind. */
+  readonly kind: 'round';
+  /** Defaults. */
+  readonly defaults?: Partial<Sizes>;
+  readonly maximum?: Partial<Sizes>;
+  readonly bare: Bare;
+  readonly partialBare?: Partial<Bare>;
+}`;
+  const { sections } = readDefinition(source);
+  expect(sections.find((s) => s.name === 'Sizes')!.fields.map((f) => f.required)).toEqual([false]);
+  expect(sections.find((s) => s.name === 'Bare')!.fields.map((f) => f.required)).toEqual([true]);
+  const markdown = renderReference(source);
+  expect(markdown).toContain('| `cpu` | string | no |  | CPU. |');
+  expect(markdown).toContain('Always written as `Partial<Sizes>`: each field may be left out and then takes the default given where it is used.');
+  expect(markdown).not.toContain('Always written as `Partial<Bare>`');
+  expect(markdown).toContain('| `kind` | "round" | yes |  | Its kind. |');
+});
+
+test('the committed reference documents every field, JobResources as optional fields, and the token source kinds', () => {
+  const markdown = readFileSync(join(root, TARGET), 'utf8');
+  for (const row of markdown.split('\n').filter((line) => line.startsWith('| `'))) expect(row).not.toMatch(/\| \|$/);
+  expect(markdown).toMatch(/\| `cpu` \| string \| no \|/);
+  expect(markdown).toMatch(/\| `source` \| "aws-secrets-manager" \| yes \| {2}\| .+ \|/);
+  expect(markdown).toMatch(/\| `source` \| "existing-secret" \| yes \| {2}\| .+ \|/);
+});

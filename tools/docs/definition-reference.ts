@@ -24,6 +24,8 @@ interface Section {
   readonly name: string;
   readonly doc: string;
   readonly fields: readonly Field[];
+  /** Only ever written as Partial<name>: every field may be left out. */
+  readonly partial?: boolean;
 }
 
 function oneLine(text: string): string {
@@ -55,7 +57,8 @@ export function readDefinition(text: string): { sections: Section[]; unions: Map
         const { doc, tags } = docOf(member, source);
         return {
           name: member.name.getText(source),
-          type: oneLine(member.type?.getText(source) ?? 'unknown').replace(/^readonly /, ''),
+          // A string literal type reads as the value to write: "aws-secrets-manager".
+          type: oneLine(member.type?.getText(source) ?? 'unknown').replace(/^readonly /, '').replace(/^'([^']*)'$/, '"$1"'),
           required: !member.questionToken,
           defaultValue: tags.get('default') ?? '',
           doc,
@@ -80,7 +83,14 @@ export function readDefinition(text: string): { sections: Section[]; unions: Map
   }
   const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
   sections.sort((a, b) => rank(a.name) - rank(b.name));
-  return { sections, unions };
+  // An interface every field refers to only as Partial<X> is written partially: none of its fields is required there.
+  const types = sections.flatMap((s) => s.fields.map((f) => f.type));
+  const partial = sections.map((section): Section => {
+    const uses = types.filter((type) => new RegExp(`\\b${section.name}\\b`).test(type));
+    const onlyPartial = uses.length > 0 && uses.every((type) => !new RegExp(`\\b${section.name}\\b`).test(type.replace(new RegExp(`Partial<${section.name}>`, 'g'), '')));
+    return onlyPartial ? { ...section, partial: true, fields: section.fields.map((f) => ({ ...f, required: false })) } : section;
+  });
+  return { sections: partial, unions };
 }
 
 /** A table cell: pipes escaped; outside code spans, angle brackets shown rather than read as HTML. */
@@ -108,6 +118,7 @@ export function renderReference(text: string): string {
   ];
   for (const section of sections) {
     lines.push(`## ${section.name}`, '', section.doc, '');
+    if (section.partial) lines.push(`Always written as \`Partial<${section.name}>\`: each field may be left out and then takes the default given where it is used.`, '');
     lines.push('| Field | Type | Required | Default | Description |', '| --- | --- | --- | --- | --- |');
     for (const f of section.fields) {
       const defaultValue = f.defaultValue.startsWith('- ') ? f.defaultValue.slice(2) : f.defaultValue ? `\`${f.defaultValue}\`` : '';
