@@ -150,11 +150,16 @@ describe('removing or renaming a runner', () => {
 });
 
 describe('removing or renaming a whole cluster', () => {
-  const other = () => ({ ...twoArchCluster(), name: 'other' });
+  // Its own Secrets Manager secrets: two clusters reading one token are refused on their own.
+  const other = (name = 'other') => ({
+    ...twoArchCluster(),
+    name,
+    runners: twoArchCluster().runners.map((r) => (r.token.source === 'aws-secrets-manager' ? { ...r, token: { ...r.token, secretId: `${name}/${r.arch}` } } : r)),
+  });
 
   test.each([
     ['removed', () => [twoArchCluster()]],
-    ['renamed', () => [twoArchCluster(), { ...other(), name: 'other-new' }]],
+    ['renamed', () => [twoArchCluster(), other('other-new')]],
     ['removed with every runner retired first', () => [twoArchCluster()]],
   ])('%s: refused, naming the cluster, its managers and the teardown procedure; nothing written', (title, next) => {
     const retired = title.includes('retired');
@@ -229,7 +234,8 @@ describe('removals checked against a deployed git revision (CI: the target branc
   });
 
   test('a whole cluster removed is checked against the base too', () => {
-    synthInto([twoArchCluster(), { ...twoArchCluster(), name: 'other' }]);
+    const other = twoArchCluster({ name: 'other' });
+    synthInto([twoArchCluster(), { ...other, runners: other.runners.map((r) => ({ ...r, token: { source: 'existing-secret', secretName: `token-${r.arch}` } as const })) }]);
     const base = commit('two clusters');
     rmSync(join(root, 'dist/other'), { recursive: true });
     expect(synthInto([twoArchCluster()]).result).toBe(0); // nothing of "other" left in the working tree
