@@ -39,7 +39,15 @@ function timeCommand(command: string, args: string[]): number {
 
 /** A synthetic fleet: the example clusters repeated under new names. */
 function syntheticFleet(size: number): ClusterDefinition[] {
-  return Array.from({ length: size }, (_, i) => ({ ...definitions[i % definitions.length], name: `bench-${String(i + 1).padStart(2, '0')}` }));
+  return Array.from({ length: size }, (_, i) => {
+    const definition = definitions[i % definitions.length];
+    const name = `bench-${String(i + 1).padStart(2, '0')}`;
+    // Each cluster reads its own tokens, as the synth requires.
+    const runners = definition.runners.map((runner) =>
+      runner.token.source === 'aws-secrets-manager' ? { ...runner, token: { ...runner.token, secretId: `gitlab-runner/${name}/${runner.name ?? runner.arch}` } } : runner,
+    );
+    return { ...definition, name, runners };
+  });
 }
 
 function timeRender(size: number): number {
@@ -56,11 +64,29 @@ function timeRender(size: number): number {
 const ms = (value: number) => `${value.toFixed(0).padStart(6)} ms`;
 
 const load = () => `load average ${loadavg()[0].toFixed(1)}`;
-const dependencies = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies as Record<string, string>);
-const floorScript = dependencies.map((name) => `require(${JSON.stringify(name)})`).join(';');
+/**
+ * The floor: node loading the runtime packages the synth uses and nothing else: every module specifier of a
+ * dependency that the synth's sources import (main.ts, definitions/, charts/, lib/; tests excluded), each loaded
+ * with import() (one package is ESM-only and exports only subpaths).
+ */
+function synthImports(): string[] {
+  const dependencies = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies as Record<string, string>);
+  const files = spawnSync('git', ['ls-files', 'main.ts', 'definitions', 'charts', 'lib'], { cwd: root, encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
+  const specifiers = new Set<string>();
+  for (const file of files) {
+    for (const match of readFileSync(join(root, file), 'utf8').matchAll(/from '([^'.][^']*)'/g)) {
+      if (dependencies.some((name) => match[1] === name || match[1].startsWith(`${name}/`))) specifiers.add(match[1]);
+    }
+  }
+  return [...specifiers].sort();
+}
+const dependencies = synthImports();
+const floorScript = `await Promise.all(${JSON.stringify(dependencies)}.map((name) => import(name)))`;
 
 console.log(`synth (median of ${RUNS} runs, ${definitions.length} example clusters; ${load()})`);
-const floor = timeCommand(process.execPath, ['-e', floorScript]);
+const floor = timeCommand(process.execPath, ['--input-type=module', '-e', floorScript]);
 const direct = timeCommand(process.execPath, ['scripts/run-ts.mjs', 'main.ts']);
 const viaNpm = timeCommand('npm', ['run', '-s', 'synth']);
 console.log(`  floor: node loading ${dependencies.join(', ')}`);
