@@ -4,7 +4,7 @@
 #   build NAME MODULE_DIR PACKAGE INPUT...   prints the path of a cached binary built from PACKAGE in MODULE_DIR
 #   kube_ldflags VERSION                     prints the -X flags that stamp a Kubernetes binary with VERSION
 #
-# The cache key hashes the Go version, $ldflags, the module's go.mod/go.sum and the given inputs (source files), so
+# The cache key hashes the Go version, $ldflags, $GOARCH (when set), the module's go.mod/go.sum and the given inputs (source files), so
 # both test suites find the same binary and nothing is built twice. Binaries live in $bin
 # (default ${RUNNER_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runner-fleet}/bin). Each build's wall time is
 # appended to $build_times_file (when set) as "NAME SECONDS cold|cached".
@@ -16,7 +16,8 @@ build() {
   local name=$1 dir=$2 pkg=$3
   shift 3
   local key
-  key=$( (go version; echo "${ldflags:-}"; cat "$dir/go.mod" "$dir/go.sum" "$@") | sha256sum | cut -c1-16)
+  # GOARCH enters the key only when set, so native builds keep the keys they always had.
+  key=$( (go version; echo "${ldflags:-}"; [ -z "${GOARCH:-}" ] || echo "GOARCH=$GOARCH"; cat "$dir/go.mod" "$dir/go.sum" "$@") | sha256sum | cut -c1-16)
   local out="$bin/$name-$key" start=$SECONDS state=cached
   if [ ! -x "$out" ]; then
     state=cold
