@@ -12,7 +12,7 @@ const node: NodeShape = {
 const expectation = { poolNodes: [node], serviceAccount: 'job-sa' };
 const hardened = { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } };
 
-function jobPod(change: (pod: any) => void = () => {}): KubeObject { // eslint-disable-line @typescript-eslint/no-explicit-any
+function jobPod(change: (pod: any) => void = () => {}): KubeObject {  
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -39,18 +39,18 @@ describe('jobPodProblems', () => {
   });
 
   it.each([
-    ['BestEffort QoS', (p: any) => (p.status.qosClass = 'BestEffort'), /QoS class should be Burstable or Guaranteed, got "BestEffort"/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['another pool in the selector', (p: any) => (p.spec.nodeSelector['karpenter.sh/nodepool'] = 'managers'), /nodeSelector karpenter.sh\/nodepool should be "jobs-amd64"/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['no architecture in the selector', (p: any) => delete p.spec.nodeSelector['kubernetes.io/arch'], /nodeSelector kubernetes.io\/arch should be "amd64"/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['a selector label no pool node has', (p: any) => (p.spec.nodeSelector.zone = 'a'), /nodeSelector zone=a matches no node/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['a node outside the pool', (p: any) => (p.spec.nodeName = 'managers-1'), /runs on node managers-1, not on a node of NodePool jobs-amd64/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['the pool taint not tolerated', (p: any) => (p.spec.tolerations = []), /does not tolerate NodePool jobs-amd64's taint ci-job=true:NoSchedule/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['no do-not-disrupt', (p: any) => (p.metadata.annotations = {}), /karpenter.sh\/do-not-disrupt should be "true"/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['another service account', (p: any) => (p.spec.serviceAccountName = 'default'), /serviceAccountName should be "job-sa"/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['a token mounted', (p: any) => p.spec.volumes.push({ name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: {} }] } }), /mounts a service account token/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['an init container without the security context', (p: any) => (p.spec.initContainers[0].securityContext = {}), /container init-permissions: allowPrivilegeEscalation should be false/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['capabilities kept', (p: any) => (p.spec.containers[1].securityContext.capabilities.drop = []), /container helper: capabilities.drop should include ALL/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['a privileged container', (p: any) => (p.spec.containers[0].securityContext.privileged = true), /container build is privileged/], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['BestEffort QoS', (p: any) => (p.status.qosClass = 'BestEffort'), /QoS class should be Burstable or Guaranteed, got "BestEffort"/],  
+    ['another pool in the selector', (p: any) => (p.spec.nodeSelector['karpenter.sh/nodepool'] = 'managers'), /nodeSelector karpenter.sh\/nodepool should be "jobs-amd64"/],  
+    ['no architecture in the selector', (p: any) => delete p.spec.nodeSelector['kubernetes.io/arch'], /nodeSelector kubernetes.io\/arch should be "amd64"/],  
+    ['a selector label no pool node has', (p: any) => (p.spec.nodeSelector.zone = 'a'), /nodeSelector zone=a matches no node/],  
+    ['a node outside the pool', (p: any) => (p.spec.nodeName = 'managers-1'), /runs on node managers-1, not on a node of NodePool jobs-amd64/],  
+    ['the pool taint not tolerated', (p: any) => (p.spec.tolerations = []), /does not tolerate NodePool jobs-amd64's taint ci-job=true:NoSchedule/],  
+    ['no do-not-disrupt', (p: any) => (p.metadata.annotations = {}), /karpenter.sh\/do-not-disrupt should be "true"/],  
+    ['another service account', (p: any) => (p.spec.serviceAccountName = 'default'), /serviceAccountName should be "job-sa"/],  
+    ['a token mounted', (p: any) => p.spec.volumes.push({ name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: {} }] } }), /mounts a service account token/],  
+    ['an init container without the security context', (p: any) => (p.spec.initContainers[0].securityContext = {}), /container init-permissions: allowPrivilegeEscalation should be false/],  
+    ['capabilities kept', (p: any) => (p.spec.containers[1].securityContext.capabilities.drop = []), /container helper: capabilities.drop should include ALL/],  
+    ['a privileged container', (p: any) => (p.spec.containers[0].securityContext.privileged = true), /container build is privileged/],  
   ])('reports %s', (_, change, problem) => {
     const problems = jobPodProblems(jobPod(change), expectation);
     expect(problems.some((p) => problem.test(p))).toBe(true);
@@ -64,7 +64,7 @@ describe('jobPodProblems', () => {
 
 describe('managerPodProblems', () => {
   const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'runners', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
-  const manager = (change: (pod: any) => void = () => {}): KubeObject => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const manager = (change: (pod: any) => void = () => {}): KubeObject => {  
     const pod = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -79,9 +79,9 @@ describe('managerPodProblems', () => {
   it('passes a hardened, ready manager', () => expect(managerPodProblems(manager(), namespace)).toEqual([]));
   it.each([
     ['a namespace not enforcing restricted', undefined, /should enforce Pod Security "restricted"/],
-    ['a writable root', (p: any) => (p.spec.containers[0].securityContext.readOnlyRootFilesystem = false), /readOnlyRootFilesystem should be true/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['a failing readiness probe', (p: any) => (p.status.conditions[0].status = 'False'), /not Ready/], // eslint-disable-line @typescript-eslint/no-explicit-any
-    ['restarts', (p: any) => (p.status.containerStatuses[0].restartCount = 2), /restarted 2 times/], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a writable root', (p: any) => (p.spec.containers[0].securityContext.readOnlyRootFilesystem = false), /readOnlyRootFilesystem should be true/],  
+    ['a failing readiness probe', (p: any) => (p.status.conditions[0].status = 'False'), /not Ready/],  
+    ['restarts', (p: any) => (p.status.containerStatuses[0].restartCount = 2), /restarted 2 times/],  
   ])('reports %s', (_, change, problem) => {
     const problems = change ? managerPodProblems(manager(change), namespace) : managerPodProblems(manager(), undefined);
     expect(problems.some((p) => problem.test(p))).toBe(true);

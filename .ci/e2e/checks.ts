@@ -24,7 +24,7 @@ interface Container {
   };
 }
 
-const tolerates = (tolerations: readonly any[], taint: { key: string; value?: string; effect: string }) => // eslint-disable-line @typescript-eslint/no-explicit-any
+const tolerates = (tolerations: readonly any[], taint: { key: string; value?: string; effect: string }) =>  
   tolerations.some(
     (t) =>
       (t.effect === undefined || t.effect === '' || t.effect === taint.effect) &&

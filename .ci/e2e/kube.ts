@@ -26,8 +26,8 @@ export interface KubeObject {
     readonly deletionTimestamp?: string;
     readonly ownerReferences?: readonly { kind: string; name: string }[];
   };
-  readonly spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  readonly status?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly spec?: any;  
+  readonly status?: any;  
   readonly [key: string]: unknown;
 }
 

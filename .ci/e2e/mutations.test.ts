@@ -5,13 +5,13 @@ import type { RenderedFile } from '../../lib/render';
 
 const files = renderCluster(e2eCluster());
 const find = (all: readonly RenderedFile[], kind: string, name: string) => all.find((f) => f.object?.kind === kind && f.object.metadata.name === name)!;
-const checksum = (all: readonly RenderedFile[]) => (objectOf(find(all, 'Deployment', 'gitlab-runner-amd64')) as any).spec.template.metadata.annotations['checksum/config']; // eslint-disable-line @typescript-eslint/no-explicit-any
+const checksum = (all: readonly RenderedFile[]) => (objectOf(find(all, 'Deployment', 'gitlab-runner-amd64')) as any).spec.template.metadata.annotations['checksum/config'];  
 
 describe('mutations of a copy of the rendered output', () => {
   it('breakRole takes create on pods/attach from that runner only, and leaves the original alone', () => {
     const before = find(files, 'Role', 'gitlab-runner-amd64').content;
     const broken = breakRole('gitlab-runner-amd64')(files);
-    const rule = (objectOf(find(broken, 'Role', 'gitlab-runner-amd64')) as any).rules.find((r: any) => r.resources.includes('pods/attach')); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const rule = (objectOf(find(broken, 'Role', 'gitlab-runner-amd64')) as any).rules.find((r: any) => r.resources.includes('pods/attach'));  
     expect(rule.verbs).not.toContain('create');
     expect(find(broken, 'Role', 'gitlab-runner-arm64').content).toBe(find(files, 'Role', 'gitlab-runner-arm64').content);
     expect(find(files, 'Role', 'gitlab-runner-amd64').content).toBe(before);
@@ -22,7 +22,7 @@ describe('mutations of a copy of the rendered output', () => {
     ['sigtermDrain', sigtermDrain('gitlab-runner-amd64'), 'drain.sh', 'kill -TERM'],
   ])('%s changes the runner config and re-stamps the checksum so the managers roll', (_, mutate, key, text) => {
     const broken = mutate(files);
-    expect((objectOf(find(broken, 'ConfigMap', 'gitlab-runner-amd64')) as any).data[key]).toContain(text); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect((objectOf(find(broken, 'ConfigMap', 'gitlab-runner-amd64')) as any).data[key]).toContain(text);  
     expect(checksum(broken)).not.toBe(checksum(files));
   });
 

@@ -9,7 +9,7 @@ import { toYaml, type ManifestObject, type RenderedFile } from '../../lib/render
 
 type Mutation = (files: readonly RenderedFile[]) => RenderedFile[];
 
-function mutateObject(files: readonly RenderedFile[], kind: string, name: string, change: (object: any) => void): RenderedFile[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+function mutateObject(files: readonly RenderedFile[], kind: string, name: string, change: (object: any) => void): RenderedFile[] {  
   let found = false;
   const result = files.map((file) => {
     if (file.object?.kind !== kind || file.object.metadata.name !== name) return file;

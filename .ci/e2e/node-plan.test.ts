@@ -4,7 +4,7 @@ import { renderCluster } from './render';
 import type { ManifestObject } from '../../lib/render';
 
 const rendered = renderCluster(e2eCluster()).flatMap((f) => (f.object ? [f.object] : []));
-const pools = rendered.filter((o) => o.kind === 'NodePool') as (ManifestObject & { spec: any })[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const pools = rendered.filter((o) => o.kind === 'NodePool') as (ManifestObject & { spec: any })[];  
 
 describe('the e2e node plan', () => {
   const nodes = planNodes(rendered);
@@ -30,7 +30,7 @@ describe('the e2e node plan', () => {
       const arches = pool.spec.template.spec.requirements.find((r: { key: string }) => r.key === 'kubernetes.io/arch').values;
       expect([...new Set(nodes.filter((n) => n.pool === pool.metadata.name).map((n) => n.arch))].sort()).toEqual([...arches].sort());
     }
-    const managers = rendered.filter((o) => o.kind === 'Deployment') as (ManifestObject & { spec: any })[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const managers = rendered.filter((o) => o.kind === 'Deployment') as (ManifestObject & { spec: any })[];  
     for (const deployment of managers) {
       const terms = deployment.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
       const fitting = nodes.filter((n) => terms.some((t: { matchExpressions: never[] }) => matchesTerm(n.labels, t.matchExpressions)));
