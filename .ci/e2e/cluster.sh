@@ -179,6 +179,16 @@ node_up() { # node_up INDEX NAME ARCH LABELS TAINTS
   mkdir -p "$n/cni" "$n/kubelet" "$n/containerd"
   ip addr add "$ip/24" dev "$E2E_BRIDGE"
   echo "$cgroup_root" >>"$state/host/cgroup-roots"
+  # The kubelet refuses a cgroup root that does not exist; make it in every v1 hierarchy (cpuset needs its values).
+  local hierarchy
+  for hierarchy in /sys/fs/cgroup/*/; do
+    [ -e "${hierarchy}cgroup.controllers" ] && continue   # the (empty) cgroup v2 mount of a hybrid host
+    mkdir -p "$hierarchy${cgroup_root#/}"
+  done
+  if [ -e /sys/fs/cgroup/cpuset/cpuset.cpus ]; then
+    cat /sys/fs/cgroup/cpuset/cpuset.cpus >"/sys/fs/cgroup/cpuset$cgroup_root/cpuset.cpus"
+    cat /sys/fs/cgroup/cpuset/cpuset.mems >"/sys/fs/cgroup/cpuset$cgroup_root/cpuset.mems"
+  fi
   local hosts_var=REGISTRY_HOSTS_${arch^^} pause_var=PAUSE_${arch^^}
   local hosts_dir=${!hosts_var:-} pause_archive=${!pause_var}
 
