@@ -4,15 +4,14 @@
  *
  * usage: node scripts/run-ts.mjs .ci/e2e/main.ts WORK
  *   WORK holds rendered/ and node-plan.json (prepare.ts), crds.txt (scripts/upstream-crds.sh), state/ (cluster.sh).
- *   E2E_TRUST_CA: a command given the stand-in's CA file, to make the manager images trust it (images step).
  *   E2E_SELF_TEST=0 skips the proofs that the harness fails on broken copies.
  */
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeGitLab } from '../fake-gitlab';
 import { E2E_GITLAB_ADDRESS, e2eCluster } from './fixture/definition';
 import { applyLayers, declareRunners, installCrds, JobPodRecorder, readRendered, runnersFromRendered, waitRolledOut } from './harness';
+import { startImages, type Images } from './images';
 import { Kube } from './kube';
 import { breakRole, sigtermDrain, wrongNodeSelector } from './mutations';
 import type { NodeShape } from './node-plan';
@@ -49,8 +48,19 @@ async function main(): Promise<number> {
 
   const gitlab = await FakeGitLab.start({ host: E2E_GITLAB_ADDRESS.host, port: E2E_GITLAB_ADDRESS.port, tls: true });
   let recorder: JobPodRecorder | undefined;
+  let images: Images | undefined;
   try {
-    if (process.env.E2E_TRUST_CA) execFileSync(process.env.E2E_TRUST_CA, [gitlab.caFile!], { stdio: ['ignore', 'inherit', 'inherit'] });
+    images = await startImages({
+      root: join(__dirname, '..', '..'),
+      work,
+      dist: join(work, 'rendered'),
+      caFile: gitlab.caFile!,
+      hostsAmd64: join(work, 'hosts', 'amd64'),
+      hostsArm64: join(work, 'hosts', 'arm64'),
+      timeoutSeconds: 3600,
+    });
+    figure(`images (build or cache, push, arm64 view): ${images.seconds.toFixed(1)}s`);
+    log(`runner under test: ${images.facts.E2E_RUNNER_MODULE} (commit ${images.facts.E2E_RUNNER_COMMIT}, VERSION ${images.facts.E2E_RUNNER_VERSION})`);
 
     let t = Date.now();
     const crdFiles = readFileSync(join(work, 'crds.txt'), 'utf8').split('\n').filter(Boolean);
@@ -134,6 +144,7 @@ async function main(): Promise<number> {
     return failed.length ? 1 : 0;
   } finally {
     await recorder?.stop();
+    await images?.stop();
     await gitlab.stop();
   }
 }

@@ -4,10 +4,11 @@
 #
 #  1. packages   containerd, runc, CNI plugins, qemu-user-static, iptables from Debian (apt-get, when missing)
 #  2. builds     etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, the pause program (Go module
-#                proxy, cached by input hash), and the runner images (.ci/e2e/images/, when present)
+#                proxy, cached by input hash); the runner images are built in step 5 (.ci/e2e/images/build.sh)
 #  3. prepare    render the e2e fixture through the synth code path; plan nodes from its NodePools
 #  4. cluster    cluster.sh up: control plane + one containerd/kubelet per planned node on a private test bridge
-#  5. scenarios  main.ts: apply the layers in Flux order, run jobs, prove the harness fails on broken copies
+#  5. scenarios  main.ts: GitLab stand-in, images, apply the layers in Flux order, run jobs, prove the harness fails
+#                on broken copies
 #  Always: cluster.sh down (trap) — nothing left running or mounted.
 #
 # usage: .ci/e2e/run.sh                       (as root: it starts containerd and kubelets)
@@ -67,13 +68,11 @@ for arch in amd64 arm64; do
   declare "PAUSE_${arch^^}=$archive"
 done
 export PAUSE_AMD64 PAUSE_ARM64 ETCD KUBE_APISERVER KUBE_CONTROLLER_MANAGER KUBE_SCHEDULER KUBELET
-if [ -x "$here/images/build.sh" ]; then
-  # Runner, helper and job images in a loopback registry; KEY=VALUE lines (REGISTRY_HOSTS_AMD64, …, E2E_TRUST_CA).
-  eval "$("$here/images/build.sh" "$work/images")"
-else
-  log "no .ci/e2e/images/build.sh: the cluster starts, but no job can pull its images"
-fi
-log "builds ready in $((SECONDS - t))s"
+log "Kubernetes binaries ready in $((SECONDS - t))s"
+# Images are built (or found in the cache) by main.ts through .ci/e2e/images/build.sh once the GitLab stand-in
+# has made its CA; containerd reads these host directories at every pull, so they can be filled then.
+export REGISTRY_HOSTS_AMD64=$work/hosts/amd64 REGISTRY_HOSTS_ARM64=$work/hosts/arm64
+mkdir -p "$REGISTRY_HOSTS_AMD64" "$REGISTRY_HOSTS_ARM64"
 
 # --- 3. prepare -----------------------------------------------------------------------------------------------------
 "$root/scripts/upstream-crds.sh" >"$work/crds.txt"

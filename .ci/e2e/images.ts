@@ -1,0 +1,80 @@
+/**
+ * The images step of test:e2e: runs .ci/e2e/images/build.sh (runner, helper and job images in a loopback
+ * registry; the runner image trusting the GitLab stand-in's per-run CA) and keeps its registry up for the run.
+ * The amd64 nodes read its containerd hosts directly; the arm64 nodes read an arm64-only copy
+ * (arm64-registry.sh), because containerd 1.6 always takes the host's platform from a multi-arch index.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sleep } from './kube';
+
+export interface Images {
+  /** KEY=value facts build.sh printed (E2E_RUNNER_MODULE, E2E_RUNNER_COMMIT, …). */
+  readonly facts: Readonly<Record<string, string>>;
+  readonly seconds: number;
+  stop(): Promise<void>;
+}
+
+function parseEnv(text: string): Record<string, string> {
+  const facts: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    // build.sh quotes with printf %q; the values we read have no spaces other than in lists, written as 'a b'.
+    if (match) facts[match[1]!] = match[2]!.replace(/^'(.*)'$/, '$1').replace(/\\(.)/g, '$1');
+  }
+  return facts;
+}
+
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+export async function startImages(options: { root: string; work: string; dist: string; caFile: string; hostsAmd64: string; hostsArm64: string; timeoutSeconds: number }): Promise<Images> {
+  const started = Date.now();
+  const dir = join(options.work, 'images');
+  mkdirSync(dir, { recursive: true });
+  const envFile = join(dir, 'images.env');
+  const logFile = openSync(join(options.work, 'state', 'logs', 'images.log'), 'a');
+  const script = join(options.root, '.ci/e2e/images/build.sh');
+  const child = spawn(script, ['--dist', options.dist, '--ca-file', options.caFile, '--hosts-dir', options.hostsAmd64, '--env-file', envFile, '--serve'], {
+    stdio: ['ignore', logFile, logFile],
+  });
+  // Recorded for cluster.sh down, which stops them even if this process dies.
+  writeFileSync(join(options.work, 'state', 'pids', 'images-build'), `${child.pid}\n`);
+  let arm64Registry: number | undefined;
+  const stop = async () => {
+    if (arm64Registry) {
+      try {
+        process.kill(arm64Registry, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    await stopChild(child);
+  };
+  try {
+    const deadline = Date.now() + options.timeoutSeconds * 1000;
+    while (!existsSync(envFile)) {
+      if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode} before it was ready; see state/logs/images.log`);
+      if (Date.now() > deadline) throw new Error(`${script} not ready within ${options.timeoutSeconds}s; see state/logs/images.log`);
+      await sleep(500);
+    }
+    const facts = parseEnv(readFileSync(envFile, 'utf8'));
+    const refs = [...(facts.E2E_MANAGER_IMAGES ?? '').split(' '), ...(facts.E2E_JOB_IMAGES ?? '').split(' '), facts.E2E_HELPER_IMAGE_ARM64 ?? ''].filter(Boolean);
+    const out = execFileSync(join(options.root, '.ci/e2e/arm64-registry.sh'), [join(dir, 'arm64'), options.hostsArm64, facts.E2E_REGISTRY!, ...refs], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', logFile],
+    });
+    arm64Registry = Number(out.trim());
+    writeFileSync(join(options.work, 'state', 'pids', 'images-arm64-registry'), `${arm64Registry}\n`);
+    return { facts, seconds: (Date.now() - started) / 1000, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
