@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createScratchRepo, type ScratchRepo } from './lib/review/scratch-repo';
-import { treeDigest } from './lib/testing';
+import { createScratchRepo, type ScratchRepo } from './tools/review/scratch-repo';
+import { treeDigest } from './lib/model/testing';
 
 const digest = (root: string) => treeDigest(root, ['dist', 'clusters', 'bootstrap']);
 

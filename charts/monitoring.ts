@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { PodMonitor } from '../imports/monitoring.coreos.com';
-import { FleetChart } from '../lib/render';
-import type { ResolvedCluster } from '../lib/resolve';
+import { FleetChart } from '../lib/synth/render';
+import type { ResolvedCluster } from '../lib/model/resolve';
 import { fleetLabels } from './labels';
 import { MANAGER_SELECTOR_LABELS } from './runner-manager';
 

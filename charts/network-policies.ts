@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import { FleetChart } from '../lib/render';
-import type { ResolvedCluster } from '../lib/resolve';
-import { METRICS_PORT } from '../lib/runner-config';
+import { FleetChart } from '../lib/synth/render';
+import type { ResolvedCluster } from '../lib/model/resolve';
+import { METRICS_PORT } from '../lib/runner/config-toml';
 import { fleetLabels } from './labels';
 import { MANAGER_SELECTOR_LABELS } from './runner-manager';
 

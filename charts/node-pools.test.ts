@@ -1,5 +1,5 @@
-import { parseDuration } from '../lib/duration';
-import { MANAGER_NODE_MARGIN_SECONDS } from '../lib/resolve';
+import { parseDuration } from '../lib/model/duration';
+import { MANAGER_NODE_MARGIN_SECONDS } from '../lib/model/resolve';
 import { render, twoArchCluster, TOKEN_FROM_EXISTING_SECRET } from './testing';
 
 const rendered = render(twoArchCluster());

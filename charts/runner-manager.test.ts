@@ -1,5 +1,5 @@
-import { parseQuantity } from '../lib/quantity';
-import { POLL_TIMEOUT_SECONDS, TOKEN_PLACEHOLDER } from '../lib/runner-config';
+import { parseQuantity } from '../lib/model/quantity';
+import { POLL_TIMEOUT_SECONDS, TOKEN_PLACEHOLDER } from '../lib/runner/config-toml';
 import { runnerImage } from './runner-manager';
 import { render, twoArchCluster } from './testing';
 

@@ -7,12 +7,12 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetDeletionPolicy,
 } from '../imports/external-secrets.io';
-import { executorRules, featuresOf } from '../lib/executor-rbac';
-import { FleetChart } from '../lib/render';
-import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/resolve';
-import { METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner-config';
-import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS } from '../lib/runner-entrypoint';
-import { platformVersions } from '../lib/bootstrap/versions';
+import { executorRules, featuresOf } from '../lib/runner/executor-rbac';
+import { FleetChart } from '../lib/synth/render';
+import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/model/resolve';
+import { METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner/config-toml';
+import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS } from '../lib/runner/entrypoint';
+import { platformVersions } from '../lib/model/versions';
 import { fleetLabels } from './labels';
 import { SECRET_STORE_NAME } from './secret-store';
 

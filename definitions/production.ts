@@ -1,4 +1,4 @@
-import type { ClusterDefinition, JobNodePoolOptions, RunnerDefinition } from '../lib/definition';
+import type { ClusterDefinition, JobNodePoolOptions, RunnerDefinition } from '../lib/model/definition';
 
 /** What the general-purpose runners of both architectures share. */
 const general: Omit<RunnerDefinition, 'arch' | 'token'> = {

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clusterFileRenderers, composeCluster } from '../charts';
 import { definitions } from '../definitions/clusters';
-import type { ClusterDefinition } from '../lib/definition';
-import { resolveFleet } from '../lib/fleet';
-import { synth, renderFleet } from '../lib/synth';
+import type { ClusterDefinition } from '../lib/model/definition';
+import { resolveFleet } from '../lib/model/fleet';
+import { synth, renderFleet } from '../lib/synth/synth';
 
 const root = join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);

@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CDK8S_CHECK_UPGRADE=false
-stages=(typecheck lint test:unit test:go lint:manifests test:cluster test:e2e pipeline:local)
+stages=(typecheck lint test:unit test:go lint:manifests test:imports test:cluster test:e2e pipeline:local)
 passed=0 failed=0 failures=()
 for stage in "${stages[@]}"; do
   echo "=== npm run $stage"

@@ -1,7 +1,7 @@
 import { e2eCluster } from './fixture/definition';
 import { fluxLayers, skippedController } from './flux-order';
 import { renderCluster } from './render';
-import type { RenderedFile } from '../../lib/render';
+import type { RenderedFile } from '../../lib/synth/render';
 
 const files = renderCluster(e2eCluster());
 

@@ -3,7 +3,7 @@
  * objects under its path, and which of those objects need a controller test:e2e cannot run (their objects are
  * applied all the same, as Flux would, but nothing acts on them).
  */
-import type { ManifestObject, RenderedFile } from '../../lib/render';
+import type { ManifestObject, RenderedFile } from '../../lib/synth/render';
 
 /** One Flux Kustomization with the objects it applies. */
 export interface FluxLayer {

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { FakeGitLab } from '../fake-gitlab';
-import type { ManifestObject, RenderedFile } from '../../lib/render';
+import type { ManifestObject, RenderedFile } from '../../lib/synth/render';
 import { jobPodProblems, type JobPodExpectation } from './checks';
 import { fluxLayers, skippedController } from './flux-order';
 import { Kube, sleep, waitFor, type KubeObject } from './kube';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import type { ManifestObject } from '../../lib/render';
+import type { ManifestObject } from '../../lib/synth/render';
 
 export interface KubeConnection {
   readonly server: string;

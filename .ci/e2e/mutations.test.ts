@@ -1,7 +1,7 @@
 import { e2eCluster } from './fixture/definition';
 import { breakRole, objectOf, sigtermDrain, wrongNodeSelector } from './mutations';
 import { renderCluster } from './render';
-import type { RenderedFile } from '../../lib/render';
+import type { RenderedFile } from '../../lib/synth/render';
 
 const files = renderCluster(e2eCluster());
 const find = (all: readonly RenderedFile[], kind: string, name: string) => all.find((f) => f.object?.kind === kind && f.object.metadata.name === name)!;

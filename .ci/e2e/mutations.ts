@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
-import { toYaml, type ManifestObject, type RenderedFile } from '../../lib/render';
+import { toYaml, type ManifestObject, type RenderedFile } from '../../lib/synth/render';
 
 type Mutation = (files: readonly RenderedFile[]) => RenderedFile[];
 

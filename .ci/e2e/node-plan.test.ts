@@ -1,7 +1,7 @@
 import { e2eCluster } from './fixture/definition';
 import { kubeletNodeLabels, matchesTerm, planNodes } from './node-plan';
 import { renderCluster } from './render';
-import type { ManifestObject } from '../../lib/render';
+import type { ManifestObject } from '../../lib/synth/render';
 
 const rendered = renderCluster(e2eCluster()).flatMap((f) => (f.object ? [f.object] : []));
 const pools = rendered.filter((o) => o.kind === 'NodePool') as (ManifestObject & { spec: any })[];  

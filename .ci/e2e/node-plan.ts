@@ -5,7 +5,7 @@
  * Karpenter makes per node; we make one node per architecture the pool allows, and as many of each as the
  * Deployments placed there need during a rollout (replicas + maxSurge, since managers repel each other by host).
  */
-import type { ManifestObject } from '../../lib/render';
+import type { ManifestObject } from '../../lib/synth/render';
 
 export type Architecture = 'amd64' | 'arm64';
 

@@ -6,10 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { clusterFileRenderers, composeCluster } from '../../charts';
-import type { ClusterDefinition } from '../../lib/definition';
-import { resolveFleet } from '../../lib/fleet';
-import type { RenderedFile } from '../../lib/render';
-import { renderFleet } from '../../lib/synth';
+import type { ClusterDefinition } from '../../lib/model/definition';
+import { resolveFleet } from '../../lib/model/fleet';
+import type { RenderedFile } from '../../lib/synth/render';
+import { renderFleet } from '../../lib/synth/synth';
 
 /** Renders `definition` in memory; throws the synth's own errors for a bad definition. */
 export function renderCluster(definition: ClusterDefinition): RenderedFile[] {

@@ -5,7 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { FakeGitLab, RecordedRequest } from '../fake-gitlab';
-import type { RenderedFile } from '../../lib/render';
+import type { RenderedFile } from '../../lib/synth/render';
 import { deniedRequests, managerPodProblems } from './checks';
 import { applyLayers, deploymentPods, JOB_NAMESPACE, MANAGER_NAMESPACE, waitRolledOut, type JobPodRecorder, type RunnerUnderTest } from './harness';
 import { sleep, waitFor, type Kube, type KubeObject } from './kube';

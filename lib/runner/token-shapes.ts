@@ -1,0 +1,29 @@
+/**
+ * Token and key shapes that must never appear in rendered output or in a review: the synth refuses them
+ * (lib/synth/checks.ts), the manifests diff highlights them and redacts them from everything it prints (tools/review/).
+ */
+
+/** Token shapes, each with what it is. The runner's `glrt-*` case pattern does not match: a token has 8+ characters. */
+export const TOKEN_PATTERNS: ReadonlyArray<{ readonly name: string; readonly pattern: RegExp }> = [
+  { name: 'GitLab token', pattern: /\bgl(?:rt|pat|dt|ptt|ft|imt|agent|cbt|soat|oas|rtr)-[A-Za-z0-9_-]{8,}/g },
+  { name: 'GitLab runner registration token', pattern: /\bGR1348941[A-Za-z0-9_-]{8,}/g },
+  { name: 'AWS access key id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
+  { name: 'private key', pattern: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/g },
+  { name: 'GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g },
+  { name: 'Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g },
+];
+
+/** Token-like strings in a text, each with its kind. */
+export function findTokens(text: string): Array<{ readonly name: string; readonly match: string }> {
+  return TOKEN_PATTERNS.flatMap(({ name, pattern }) => [...text.matchAll(pattern)].map((m) => ({ name, match: m[0] })));
+}
+
+/** Shows enough of a token to find it, not enough to use it. */
+export function redact(token: string): string {
+  return token.startsWith('-----') ? token : `${token.slice(0, Math.min(8, token.length - 4))}…`;
+}
+
+/** The text with every token-like string in it redacted. */
+export function redactTokens(text: string): string {
+  return TOKEN_PATTERNS.reduce((out, { pattern }) => out.replace(pattern, (match) => redact(match)), text);
+}
