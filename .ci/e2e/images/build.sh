@@ -4,16 +4,20 @@
 # and the job default image, for linux/amd64 and linux/arm64, served by a loopback OCI registry under the exact
 # names the rendered manifests and the runner use. See README.md beside this file.
 #
-# 1. Installs its Debian packages (buildah, skopeo, docker-registry, qemu-user-static) when missing, and fetches
-#    busybox-static and bash-static for both architectures (apt-get download; cached).
+# 1. Installs its Debian packages (buildah, skopeo, docker-registry, qemu-user-static, containerd) when missing, and
+#    fetches busybox-static and bash-static for both architectures (apt-get download; cached).
 # 2. Builds gitlab-runner and gitlab-runner-helper for amd64 and arm64 from runner/ (the runner module plus the
 #    stand-ins listed in README.md), cached in $RUNNER_FLEET_CACHE/e2e-images/bin/<hash of the inputs>.
 # 3. Builds the images with buildah (vfs storage of its own; cached as OCI layouts keyed by their inputs).
-# 4. Starts docker-registry on a free loopback port (or uses --registry), pushes multi-arch manifests, and writes
-#    containerd registry host configuration (<dir>/<registry host>/hosts.toml, for CRI `config_path`) that sends
-#    every registry the images name to the loopback registry and nowhere else.
-# 5. Prints KEY=value lines (shell-quoted) on stdout: registry, image references, binaries, runner module/commit.
-#    Everything else goes to stderr.
+# 4. Starts docker-registry on a free loopback port (or uses --registry) and pushes: the runner and job images as
+#    multi-architecture indexes, each helper tag as one architecture (as upstream), and per-architecture copies
+#    under arch/<arch>/. Writes containerd registry host configuration for CRI `config_path`:
+#    <hosts-dir>/<registry host>/hosts.toml resolves the names to the indexes (for a containerd whose platform is
+#    the node's), <hosts-dir>/<arch>/<registry host>/hosts.toml to the <arch> images (for a containerd on this
+#    amd64 machine that serves an emulated arm64 node: CRI picks an index entry by the platform containerd runs
+#    on). Every registry the images name goes to the loopback registry and nowhere else.
+# 5. Prints KEY=value lines (shell-quoted) on stdout: registry, hosts folders, image references, binaries, runner
+#    module/commit. Everything else goes to stderr.
 #
 # usage: build.sh [--dist DIR] [--registry HOST:PORT] [--hosts-dir DIR] [--ca-file FILE] [--env-file FILE]
 #                 [--serve] [--check]
@@ -24,8 +28,9 @@
 #                     GitLab's per-run CA; the runner image is then rebuilt on top of the cached one (seconds)
 #   --env-file FILE   also write the KEY=value lines to FILE (written last: its presence means "ready")
 #   --serve           keep the registry this script started running until SIGTERM/SIGINT
-#   --check           after pushing, pull every image for both platforms and run the binaries in them
-#                     (arm64 under qemu-aarch64-static)
+#   --check           after pushing, pull every image for both platforms with buildah and run the binaries in
+#                     them (arm64 under qemu-aarch64-static), and pull every name through each per-architecture
+#                     hosts folder with a containerd of its own, checking the platform it gets
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -64,7 +69,8 @@ t0=$SECONDS
 
 # --- 1. Debian packages --------------------------------------------------------------------------------------
 need=()
-for pair in buildah:buildah skopeo:skopeo docker-registry:docker-registry qemu-aarch64-static:qemu-user-static; do
+for pair in buildah:buildah skopeo:skopeo docker-registry:docker-registry qemu-aarch64-static:qemu-user-static \
+  containerd:containerd; do
   command -v "${pair%%:*}" >/dev/null || need+=("${pair#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -175,9 +181,10 @@ done
 
 # --- 3. Images -----------------------------------------------------------------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/e2e-images.XXXXXX")
-registry_pid=""
+registry_pid="" ctrd_pid=""
 cleanup() {
   local rc=$?
+  if [ -n "$ctrd_pid" ]; then kill "$ctrd_pid" 2>/dev/null || true; fi
   if [ -n "$registry_pid" ] && kill -0 "$registry_pid" 2>/dev/null; then
     kill -TERM "$registry_pid" 2>/dev/null || true
     wait "$registry_pid" 2>/dev/null || true
@@ -221,12 +228,9 @@ commit() {
   buildah_ commit --quiet --rm --timestamp 0 --format oci "$ctr" "$name" >/dev/null
 }
 
-image_key=$( (echo "$bin_key ${debs[amd64]##*/} ${debs[arm64]##*/} $runner_pseudo"; cat "$here/build.sh" \
-  "$here/rootfs/gitlab-runner-build") | sha256sum | cut -c1-16)
-oci="$cache/oci/$image_key"
-if [ ! -f "$oci/.complete" ]; then
-  start=$SECONDS
-  mkdir -p "$oci"
+# build_images DIR: per-architecture OCI layouts DIR/<kind>-<arch> of the job, runner and helper images.
+build_images() {
+  local dir=$1 arch r kind
   for arch in "${arches[@]}"; do
     # Job default image: a shell and the usual applets, nothing else.
     r="$work/rootfs-job-$arch"; rootfs_busybox "$r" "$arch"
@@ -244,10 +248,20 @@ if [ ! -f "$oci/.complete" ]; then
     install -D -m 0755 "$here/rootfs/gitlab-runner-build" "$r/usr/bin/gitlab-runner-build"
     commit "localhost/e2e/helper:$arch" "$arch" "$r" '[]' '["/bin/bash"]'
     for kind in job runner helper; do
-      rm -rf "$oci/$kind-$arch"
-      buildah_ push --quiet "localhost/e2e/$kind:$arch" "oci:$oci/$kind-$arch" >/dev/null
+      rm -rf "$dir/$kind-$arch"
+      buildah_ push --quiet "localhost/e2e/$kind:$arch" "oci:$dir/$kind-$arch" >/dev/null
     done
   done
+}
+
+# Cache key: the binaries, the Debian packages, and the recipe itself (the functions above, the helper's script).
+image_key=$( (echo "$bin_key ${debs[amd64]##*/} ${debs[arm64]##*/} $runner_pseudo"; declare -f rootfs_busybox commit \
+  build_images; cat "$here/rootfs/gitlab-runner-build") | sha256sum | cut -c1-16)
+oci="$cache/oci/$image_key"
+if [ ! -f "$oci/.complete" ]; then
+  start=$SECONDS
+  mkdir -p "$oci"
+  build_images "$oci"
   touch "$oci/.complete"
   find "$cache/oci" -mindepth 1 -maxdepth 1 ! -name "$image_key" -exec rm -rf {} +
   log "built images in $((SECONDS - start))s into $oci"
@@ -278,54 +292,93 @@ EOF
   log "docker-registry (pid $registry_pid) on $registry, storage $cache/registry"
 fi
 
-# push_list REF KIND [ARCH...]: a manifest list of the KIND images for ARCHes, pushed as REF's path in the registry.
-push_list() {
-  local ref=$1 kind=$2 list arch path
-  shift 2
-  path=${ref#*/}
+# source_of KIND ARCH: the transport reference of the KIND image for ARCH (the CA variant of the runner if any).
+source_of() {
+  if [ "$1" = runner ] && [ -n "$ca_file" ]; then echo "localhost/e2e/runner-ca:$2"; else echo "oci:$oci/$1-$2"; fi
+}
+# push_index REF KIND: one index (manifest list) of the KIND images of every architecture, at REF's path.
+push_index() {
+  local ref=$1 kind=$2 list arch
   list="localhost/e2e/list-$kind-$RANDOM$RANDOM"
   buildah_ manifest create "$list" >/dev/null
-  for arch in "$@"; do
-    if [ "$kind" = runner ] && [ -n "$ca_file" ]; then
-      buildah_ manifest add --arch "$arch" --os linux "$list" "localhost/e2e/runner-ca:$arch" >/dev/null
-    else
-      buildah_ manifest add --arch "$arch" --os linux "$list" "oci:$oci/$kind-$arch" >/dev/null
-    fi
+  for arch in "${arches[@]}"; do
+    buildah_ manifest add --arch "$arch" --os linux "$list" "$(source_of "$kind" "$arch")" >/dev/null
   done
-  buildah_ manifest push --quiet --all --format v2s2 --tls-verify=false "$list" "docker://$registry/$path" >/dev/null
+  buildah_ manifest push --quiet --all --format v2s2 --tls-verify=false "$list" "docker://$registry/${ref#*/}" >/dev/null
   buildah_ manifest rm "$list" >/dev/null
-  log "pushed $ref ($*) as $registry/$path"
+  log "pushed $ref (index: ${arches[*]})"
+}
+# push_image REF KIND ARCH PATH: the single-architecture KIND image for ARCH (a plain manifest) at PATH.
+push_image() {
+  local ref=$1 kind=$2 arch=$3 path=$4
+  local src
+  src=$(source_of "$kind" "$arch")
+  case "$src" in
+    oci:*) skopeo copy --quiet --format v2s2 --dest-tls-verify=false "$src" "docker://$registry/$path" >/dev/null ;;
+    *) buildah_ push --quiet --format v2s2 --tls-verify=false "$src" "docker://$registry/$path" >/dev/null ;;
+  esac
+  log "pushed $ref ($arch) as $registry/$path"
 }
 
 if [ -n "$ca_file" ]; then
   # The runner trusts the stand-in GitLab's CA through the system store Go reads (/etc/ssl/certs/*).
   for arch in "${arches[@]}"; do
-    ctr=$(buildah_ from --quiet "oci:$oci/runner-$arch")
+    ctr=$(buildah_ from --quiet --arch "$arch" --os linux "oci:$oci/runner-$arch")
     buildah_ add --quiet --chmod 0644 "$ctr" "$ca_file" /etc/ssl/certs/e2e-ca.pem >/dev/null
     buildah_ commit --quiet --rm --timestamp 0 --format oci "$ctr" "localhost/e2e/runner-ca:$arch" >/dev/null
   done
 fi
 start=$SECONDS
-for ref in "${manager_images[@]}"; do push_list "$ref" runner "${arches[@]}"; done
-for ref in "${job_images[@]}"; do push_list "$ref" job "${arches[@]}"; done
-for arch in "${arches[@]}"; do push_list "${helper_image[$arch]}" helper "$arch"; done
+# As upstream: the runner and job images are multi-architecture indexes, each helper tag one architecture.
+for ref in "${manager_images[@]}"; do push_index "$ref" runner; done
+for ref in "${job_images[@]}"; do push_index "$ref" job; done
+for arch in "${arches[@]}"; do push_image "${helper_image[$arch]}" helper "$arch" "${helper_image[$arch]#*/}"; done
+# Per-architecture copies under arch/<arch>/: containerd's CRI resolves an index for the platform it runs on, so
+# a containerd on this amd64 machine that serves an emulated arm64 node must be pointed at the arm64 images
+# (hosts.d/<arch>/ below); a real arm64 node would pick the same image out of the index.
+for arch in "${arches[@]}"; do
+  for ref in "${manager_images[@]}"; do push_image "$ref" runner "$arch" "arch/$arch/${ref#*/}"; done
+  for ref in "${job_images[@]}"; do push_image "$ref" job "$arch" "arch/$arch/${ref#*/}"; done
+  for helper_arch in "${arches[@]}"; do
+    push_image "${helper_image[$helper_arch]}" helper "$helper_arch" "arch/$arch/${helper_image[$helper_arch]#*/}"
+  done
+done
 log "pushed in $((SECONDS - start))s"
 
 [ -n "$hosts_dir" ] || hosts_dir="$cache/hosts.d"
 mkdir -p "$hosts_dir"
 mapfile -t registry_hosts < <(for ref in "${manager_images[@]}" "${job_images[@]}" "${helper_image[@]}"; do
   echo "${ref%%/*}"; done | LC_ALL=C sort -u)
-for host in "${registry_hosts[@]}"; do
-  mkdir -p "$hosts_dir/$host"
-  cat >"$hosts_dir/$host/hosts.toml" <<EOF
-# Written by .ci/e2e/images/build.sh: every pull from $host goes to the loopback e2e registry, nowhere else.
-server = "http://$registry"
+# write_hosts DIR PATH_PREFIX WHAT: DIR/<registry host>/hosts.toml sending every pull to the loopback registry,
+# under /v2/PATH_PREFIX when given. `server` is the loopback registry too, because containerd falls back from the
+# [host] entries to `server`, and there must be no fallback (not to the real registry, not from one architecture
+# to the index). The [host] entry is needed anyway: containerd 1.6 rejects a hosts.toml without a `host` tree
+# ("invalid `host` tree") and then resolves against the real registry.
+write_hosts() {
+  local dir=$1 prefix=$2 what=$3 host url override=""
+  url="http://$registry${prefix:+/v2/$prefix}"
+  [ -z "$prefix" ] || override="override_path = true"
+  for host in "${registry_hosts[@]}"; do
+    mkdir -p "$dir/$host"
+    cat >"$dir/$host/hosts.toml" <<EOF
+# Written by .ci/e2e/images/build.sh: pulls from $host go to the loopback e2e registry ($what), nowhere else.
+server = "$url"
+capabilities = ["pull", "resolve"]
+$override
 
-[host."http://$registry"]
+[host."$url"]
   capabilities = ["pull", "resolve"]
+  $override
 EOF
+  done
+}
+write_hosts "$hosts_dir" "" "multi-architecture indexes, for a containerd whose platform is the node's"
+declare -A hosts_dir_for
+for arch in "${arches[@]}"; do
+  hosts_dir_for[$arch]="$hosts_dir/$arch"
+  write_hosts "${hosts_dir_for[$arch]}" "arch/$arch" "linux/$arch images, for a containerd serving a $arch node"
 done
-log "containerd hosts: $hosts_dir (set config_path = \"$hosts_dir\" under [plugins.\"io.containerd.grpc.v1.cri\".registry])"
+log "containerd hosts: $hosts_dir (indexes), $hosts_dir/<arch> (one architecture); use as config_path under [plugins.\"io.containerd.grpc.v1.cri\".registry]"
 
 # --- 5. Optional check: pull each image for both platforms and run what is in it --------------------------------
 if [ -n "$check" ]; then
@@ -352,6 +405,35 @@ if [ -n "$check" ]; then
       buildah_ umount "$ctr" >/dev/null; buildah_ rm "$ctr" >/dev/null
     done
   done
+  # The consumer of the hosts config is containerd: pull every reference through each hosts folder with a
+  # containerd of our own (CRI off, state in $work) and check the platform it got.
+  ctrd="$work/containerd"
+  mkdir -p "$ctrd"
+  cat >"$ctrd/config.toml" <<EOF
+version = 2
+root = "$ctrd/root"
+state = "$ctrd/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$ctrd/containerd.sock"
+[ttrpc]
+  address = "$ctrd/containerd.sock.ttrpc"
+EOF
+  containerd --config "$ctrd/config.toml" >"$ctrd/log" 2>&1 &
+  ctrd_pid=$!
+  ctr_() { ctr --address "$ctrd/containerd.sock" --namespace e2e-check "$@"; }
+  for _ in $(seq 100); do ctr_ version >/dev/null 2>&1 && break; sleep 0.1; done
+  for arch in "${arches[@]}"; do
+    for ref in "${manager_images[@]}" "${job_images[@]}" "${helper_image[$arch]}"; do
+      ctr_ images pull --hosts-dir "${hosts_dir_for[$arch]}" "$ref" >"$ctrd/pull.log" 2>&1 \
+        || { cat "$ctrd/pull.log" >&2; die "containerd cannot pull $ref with ${hosts_dir_for[$arch]}"; }
+      got=$(ctr_ images ls | awk -v r="$ref" '$1 == r {print ($NF == "-" ? $(NF-1) : $NF)}')
+      [ "$got" = "linux/$arch" ] || die "containerd pulled $ref as '$got' with ${hosts_dir_for[$arch]}"
+      ctr_ images rm "$ref" >/dev/null
+    done
+    log "check containerd with hosts $(basename "${hosts_dir_for[$arch]}")/: every image pulled as linux/$arch"
+  done
+  kill "$ctrd_pid"; wait "$ctrd_pid" 2>/dev/null || true; ctrd_pid=""
 fi
 
 # --- Output --------------------------------------------------------------------------------------------------
@@ -359,6 +441,7 @@ q() { printf '%s=%q\n' "$1" "$2"; }
 output=$(
   q E2E_REGISTRY "$registry"
   q E2E_HOSTS_DIR "$hosts_dir"
+  for arch in "${arches[@]}"; do q "E2E_HOSTS_DIR_${arch^^}" "${hosts_dir_for[$arch]}"; done
   q E2E_RUNNER_MODULE "$runner_module@$runner_pseudo"
   q E2E_RUNNER_VERSION "$runner_version"
   q E2E_RUNNER_COMMIT "$runner_commit"
