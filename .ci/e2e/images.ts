@@ -1,10 +1,11 @@
 /**
  * The images step of test:e2e: runs .ci/e2e/images/build.sh (runner, helper and job images in a loopback
  * registry; the runner image trusting the GitLab stand-in's per-run CA) and keeps its registry up for the run.
- * The amd64 nodes read its containerd hosts directly; the arm64 nodes read an arm64-only copy
- * (arm64-registry.sh), because containerd 1.6 always takes the host's platform from a multi-arch index.
+ * build.sh writes the containerd hosts directories: HOSTS/<registry host>/ resolves to the multi-arch indexes (the
+ * amd64 nodes, whose containerd runs on its own platform), HOSTS/arm64/<registry host>/ to arm64-only copies (the
+ * emulated arm64 nodes: containerd 1.6 always takes the host's platform from an index).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from './kube';
@@ -34,29 +35,19 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-export async function startImages(options: { root: string; work: string; dist: string; caFile: string; hostsAmd64: string; hostsArm64: string; timeoutSeconds: number }): Promise<Images> {
+export async function startImages(options: { root: string; work: string; dist: string; caFile: string; hostsDir: string; timeoutSeconds: number }): Promise<Images> {
   const started = Date.now();
   const dir = join(options.work, 'images');
   mkdirSync(dir, { recursive: true });
   const envFile = join(dir, 'images.env');
   const logFile = openSync(join(options.work, 'state', 'logs', 'images.log'), 'a');
   const script = join(options.root, '.ci/e2e/images/build.sh');
-  const child = spawn(script, ['--dist', options.dist, '--ca-file', options.caFile, '--hosts-dir', options.hostsAmd64, '--env-file', envFile, '--serve'], {
+  const child = spawn(script, ['--dist', options.dist, '--ca-file', options.caFile, '--hosts-dir', options.hostsDir, '--env-file', envFile, '--serve'], {
     stdio: ['ignore', logFile, logFile],
   });
   // Recorded for cluster.sh down, which stops them even if this process dies.
   writeFileSync(join(options.work, 'state', 'pids', 'images-build'), `${child.pid}\n`);
-  let arm64Registry: number | undefined;
-  const stop = async () => {
-    if (arm64Registry) {
-      try {
-        process.kill(arm64Registry, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    await stopChild(child);
-  };
+  const stop = () => stopChild(child);
   try {
     const deadline = Date.now() + options.timeoutSeconds * 1000;
     while (!existsSync(envFile)) {
@@ -65,13 +56,6 @@ export async function startImages(options: { root: string; work: string; dist: s
       await sleep(500);
     }
     const facts = parseEnv(readFileSync(envFile, 'utf8'));
-    const refs = [...(facts.E2E_MANAGER_IMAGES ?? '').split(' '), ...(facts.E2E_JOB_IMAGES ?? '').split(' '), facts.E2E_HELPER_IMAGE_ARM64 ?? ''].filter(Boolean);
-    const out = execFileSync(join(options.root, '.ci/e2e/arm64-registry.sh'), [join(dir, 'arm64'), options.hostsArm64, facts.E2E_REGISTRY!, ...refs], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', logFile],
-    });
-    arm64Registry = Number(out.trim());
-    writeFileSync(join(options.work, 'state', 'pids', 'images-arm64-registry'), `${arm64Registry}\n`);
     return { facts, seconds: (Date.now() - started) / 1000, stop };
   } catch (error) {
     await stop();

@@ -71,7 +71,8 @@ export PAUSE_AMD64 PAUSE_ARM64 ETCD KUBE_APISERVER KUBE_CONTROLLER_MANAGER KUBE_
 log "Kubernetes binaries ready in $((SECONDS - t))s"
 # Images are built (or found in the cache) by main.ts through .ci/e2e/images/build.sh once the GitLab stand-in
 # has made its CA; containerd reads these host directories at every pull, so they can be filled then.
-export REGISTRY_HOSTS_AMD64=$work/hosts/amd64 REGISTRY_HOSTS_ARM64=$work/hosts/arm64
+# amd64 nodes resolve the multi-arch indexes; emulated arm64 nodes the arm64-only copies (see images/README.md).
+export REGISTRY_HOSTS_AMD64=$work/hosts REGISTRY_HOSTS_ARM64=$work/hosts/arm64
 mkdir -p "$REGISTRY_HOSTS_AMD64" "$REGISTRY_HOSTS_ARM64"
 
 # --- 3. prepare -----------------------------------------------------------------------------------------------------
