@@ -38,3 +38,30 @@ test('the helper container requests what the capacity check assumes, within its 
   expect(executor.helper_cpu_request).toBe(HELPER_REQUESTS.cpu);
   expect(parseQuantity(executor.helper_memory_request)).toBeLessThanOrEqual(parseQuantity(executor.helper_memory_limit));
 });
+
+describe('job pods as the API server admits them', () => {
+  const kubernetes = runnerConfig(cluster, cluster.runners[0]).runners[0].kubernetes;
+  const flags = runnerConfig(cluster, cluster.runners[0]).runners[0].feature_flags;
+
+  test('every job container the runner makes, init-permissions included, gets the same hardened security context', () => {
+    const contexts = [
+      kubernetes.build_container_security_context,
+      kubernetes.helper_container_security_context,
+      kubernetes.service_container_security_context,
+      kubernetes.init_permissions_container_security_context,
+    ];
+    for (const context of contexts) {
+      expect(context.capabilities.drop).toEqual(['ALL']);
+      expect(context).toEqual(kubernetes.build_container_security_context);
+    }
+  });
+
+  test('the empty pod-level resources object is removed, so QoS follows the containers (not BestEffort on Kubernetes 1.34+)', () => {
+    // pod_spec patches apply only with this flag on; a JSON merge patch deletes a key set to null.
+    expect(flags.FF_USE_ADVANCED_POD_SPEC_CONFIGURATION).toBe(true);
+    expect(kubernetes.pod_spec).toHaveLength(1);
+    const [patch] = kubernetes.pod_spec;
+    expect(patch!.patch_type).toBe('merge');
+    expect(JSON.parse(patch!.patch)).toEqual({ resources: null });
+  });
+});

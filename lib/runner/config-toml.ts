@@ -68,6 +68,15 @@ export interface KubernetesExecutorConfig {
   readonly build_container_security_context: ContainerSecurityContext;
   readonly helper_container_security_context: ContainerSecurityContext;
   readonly service_container_security_context: ContainerSecurityContext;
+  readonly init_permissions_container_security_context: ContainerSecurityContext;
+  readonly pod_spec: readonly PodSpecPatch[];
+}
+
+/** `[[runners.kubernetes.pod_spec]]`: a patch the runner applies to every job pod's spec it generates. */
+interface PodSpecPatch {
+  readonly name: string;
+  readonly patch_type: 'json' | 'merge' | 'strategic';
+  readonly patch: string;
 }
 
 interface ContainerSecurityContext {
@@ -142,6 +151,8 @@ export function runnerConfig(cluster: ResolvedCluster, runner: ResolvedRunner): 
           FF_USE_POD_ACTIVE_DEADLINE_SECONDS: true,
           FF_PRINT_POD_EVENTS: true,
           FF_USE_FASTZIP: true,
+          // Applies pod_spec below (a beta feature of the runner; off, the patch is ignored).
+          FF_USE_ADVANCED_POD_SPEC_CONFIGURATION: true,
         },
         ...(cluster.cache
           ? {
@@ -207,6 +218,9 @@ export function runnerConfig(cluster: ResolvedCluster, runner: ResolvedRunner): 
           build_container_security_context: jobContainerSecurityContext,
           helper_container_security_context: jobContainerSecurityContext,
           service_container_security_context: jobContainerSecurityContext,
+          // The init-permissions container has its own setting: the three above do not reach it.
+          init_permissions_container_security_context: jobContainerSecurityContext,
+          pod_spec: [JOB_POD_QOS_FROM_CONTAINERS],
         },
       },
     ],
@@ -233,6 +247,19 @@ export const JOB_CAPABILITIES = [
   'SYS_CHROOT',
 ];
 const jobContainerSecurityContext: ContainerSecurityContext = { capabilities: { drop: ['ALL'], add: JOB_CAPABILITIES } };
+
+/**
+ * The runner always sends a pod-level `resources` object, empty unless pod_cpu_request & co are set. With the
+ * PodLevelResources feature (on by default since Kubernetes 1.34) the API server then computes the QoS class from
+ * that empty object: every job pod is `BestEffort` (first evicted under memory pressure) whatever its containers
+ * request. Pod-level requests would have to cover every container a job may raise or add (services), so instead
+ * the empty object is removed and the QoS class follows the containers' requests and limits (Burstable).
+ */
+export const JOB_POD_QOS_FROM_CONTAINERS: PodSpecPatch = {
+  name: 'qos-from-container-resources',
+  patch_type: 'merge',
+  patch: '{"resources": null}',
+};
 
 /** config.toml text for one runner manager (with the token placeholder). */
 export function renderRunnerConfig(config: RunnerConfig): string {
