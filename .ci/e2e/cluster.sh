@@ -158,10 +158,13 @@ EOF
     --service-cluster-ip-range "$E2E_SERVICE_RANGE" --allow-privileged=true --profiling=false \
     --audit-policy-file "$state/audit-policy.yaml" --audit-log-path "$state/logs/audit.log" \
     --audit-log-format json --audit-log-mode blocking \
+    --feature-gates MutatingAdmissionPolicy=true --runtime-config admissionregistration.k8s.io/v1beta1=true \
     >"$state/logs/kube-apiserver.log" 2>&1 &
   started kube-apiserver $!
   kubeconfig "$state/pki/admin.token" "$state/kubeconfig"
   wait_for 120 kube-apiserver api_ready || { tail -n 30 "$state/logs/kube-apiserver.log" >&2; return 1; }
+
+  emulated_node_arch || return 1
 
   "$KUBE_CONTROLLER_MANAGER" --kubeconfig "$state/kubeconfig" --leader-elect=false --secure-port 0 \
     --root-ca-file "$state/pki/ca.crt" --service-account-private-key-file "$state/pki/sa.key" \
@@ -171,6 +174,36 @@ EOF
   "$KUBE_SCHEDULER" --kubeconfig "$state/kubeconfig" --leader-elect=false --secure-port 0 \
     >"$state/logs/kube-scheduler.log" 2>&1 &
   started kube-scheduler $!
+}
+
+# An arm64 node here is an amd64 kubelet whose containers run arm64 images under qemu. The kubelet stamps
+# kubernetes.io/arch with its own build's architecture on every status update, over --node-labels; this admission
+# policy gives such a node its planned architecture back on every write (status.nodeInfo still says amd64).
+emulated_node_arch() {
+  local host_arch names="" name arch
+  host_arch=$(dpkg --print-architecture)
+  while IFS=$'\t' read -r name arch _; do
+    [ "$arch" = "$host_arch" ] || names+="${names:+, }'$name': '$arch'"
+  done <"$plan"
+  [ -n "$names" ] || return 0
+  api() { curl -sf --cacert "$state/pki/ca.crt" -H "Authorization: Bearer $(cat "$state/pki/admin.token")" \
+    -H 'Content-Type: application/json' "$@"; }
+  local base="https://$E2E_HOST_IP:$apiserver_port/apis/admissionregistration.k8s.io/v1beta1"
+  api -X POST "$base/mutatingadmissionpolicies" -d @- >/dev/null <<EOF || { log "cannot create the emulated-node policy"; return 1; }
+{"apiVersion": "admissionregistration.k8s.io/v1beta1", "kind": "MutatingAdmissionPolicy",
+ "metadata": {"name": "test-e2e-emulated-node-arch"},
+ "spec": {
+   "matchConstraints": {"resourceRules": [{"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"],
+                                           "resources": ["nodes", "nodes/status"]}]},
+   "variables": [{"name": "arch", "expression": "{$names}[object.metadata.name]"}],
+   "matchConditions": [{"name": "emulated", "expression": "object.metadata.name in {$names}"}],
+   "failurePolicy": "Fail", "reinvocationPolicy": "Never",
+   "mutations": [{"patchType": "ApplyConfiguration", "applyConfiguration": {"expression":
+     "Object{metadata: Object.metadata{labels: {'kubernetes.io/arch': variables.arch, 'beta.kubernetes.io/arch': variables.arch}}}"}}]}}
+EOF
+  api -X POST "$base/mutatingadmissionpolicybindings" -d '{"apiVersion": "admissionregistration.k8s.io/v1beta1",
+    "kind": "MutatingAdmissionPolicyBinding", "metadata": {"name": "test-e2e-emulated-node-arch"},
+    "spec": {"policyName": "test-e2e-emulated-node-arch"}}' >/dev/null || { log "cannot bind the emulated-node policy"; return 1; }
 }
 
 node_up() { # node_up INDEX NAME ARCH LABELS TAINTS
