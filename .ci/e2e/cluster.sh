@@ -210,7 +210,7 @@ node_up() { # node_up INDEX NAME ARCH LABELS TAINTS
   local index=$1 name=$2 arch=$3 labels=$4 taints=$5
   local n=$state/nodes/$name ip=${E2E_NODE_IP_PREFIX}$((10 + index)) cgroup_root=/rfe2e-$name
   mkdir -p "$n/cni" "$n/kubelet" "$n/containerd"
-  ip addr add "$ip/24" dev "$E2E_BRIDGE"
+  ip addr add "$ip/16" dev "$E2E_BRIDGE"
   echo "$cgroup_root" >>"$state/host/cgroup-roots"
   # The kubelet refuses a cgroup root that does not exist; make it in every v1 hierarchy (cpuset needs its values).
   local hierarchy
@@ -251,12 +251,14 @@ state = "$n/containerd/state"
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = "$hosts_dir"
 EOF
-  # Pods of node INDEX get 10.213.INDEX.0/24 on the shared test bridge; the bridge is their gateway.
+  # Pods of node INDEX get 10.213.INDEX.2-254 of the bridge's one subnet, with the host as their gateway (the
+  # bridge plugin refuses a second gateway address on a bridge).
   cat >"$n/cni/10-e2e.conflist" <<EOF
 {"cniVersion": "1.0.0", "name": "e2e", "plugins": [
   {"type": "bridge", "bridge": "$E2E_BRIDGE", "isGateway": true, "ipMasq": false, "hairpinMode": true,
    "ipam": {"type": "host-local", "dataDir": "$n/cni-ipam",
-            "ranges": [[{"subnet": "${E2E_POD_PREFIX}$index.0/24", "gateway": "${E2E_POD_PREFIX}$index.1"}]]}}]}
+            "ranges": [[{"subnet": "$E2E_SUBNET", "gateway": "$E2E_HOST_IP",
+                         "rangeStart": "${E2E_POD_PREFIX}$index.2", "rangeEnd": "${E2E_POD_PREFIX}$index.254"}]]}}]}
 EOF
   containerd --config "$n/containerd.toml" >"$state/logs/containerd-$name.log" 2>&1 &
   started "containerd-$name" $!

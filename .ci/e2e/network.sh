@@ -3,20 +3,21 @@
 # managers need, the fence that keeps pods off every other network, and qemu for arm64. Every *_up records what it
 # changed in a directory; the matching *_down undoes exactly that, and is safe to run twice.
 #
-# Addresses (all on the bridge, none routed anywhere else):
-#   10.213.0.1         the host: kube-apiserver, the OCI registry, the GitLab stand-in
+# Addresses (one subnet 10.213.0.0/16 on the bridge, routed nowhere else):
+#   10.213.0.1         the host: kube-apiserver, the GitLab stand-in; the pods' gateway
 #   10.213.0.(10+i)    node i's kubelet (the kubelet refuses a loopback node IP)
-#   10.213.i.0/24      pods of node i (the bridge is their gateway)
+#   10.213.i.2-254     pods of node i
 #   10.96.0.1:443      the `kubernetes` Service, DNAT'ed to the API server (no kube-proxy runs)
 E2E_BRIDGE=rfe2e0
 E2E_HOST_IP=10.213.0.1
+E2E_SUBNET=10.213.0.0/16
 E2E_NODE_IP_PREFIX=10.213.0.
 E2E_POD_PREFIX=10.213.
 E2E_SERVICE_RANGE=10.96.0.0/16
 E2E_SERVICE_IP=10.96.0.1
 E2E_PAUSE_IMAGE=localhost/runner-fleet-e2e/pause:1
 E2E_CHAIN=RUNNER-FLEET-E2E
-export E2E_BRIDGE E2E_HOST_IP E2E_NODE_IP_PREFIX E2E_POD_PREFIX E2E_SERVICE_RANGE E2E_SERVICE_IP E2E_PAUSE_IMAGE
+export E2E_BRIDGE E2E_SUBNET E2E_HOST_IP E2E_NODE_IP_PREFIX E2E_POD_PREFIX E2E_SERVICE_RANGE E2E_SERVICE_IP E2E_PAUSE_IMAGE
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -29,7 +30,7 @@ network_up() { # network_up RECORD_DIR
   cat /proc/sys/net/ipv4/ip_forward >"$record/ip_forward"
   ip link add "$E2E_BRIDGE" type bridge
   touch "$record/bridge"
-  ip addr add "$E2E_HOST_IP/24" dev "$E2E_BRIDGE"
+  ip addr add "$E2E_HOST_IP/16" dev "$E2E_BRIDGE"
   ip link set "$E2E_BRIDGE" up
   # The CNI bridge plugin turns on forwarding for its gateway; this fence keeps pods' packets on the bridge.
   iptables -w -N "$E2E_CHAIN-FWD"
