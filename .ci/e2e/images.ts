@@ -45,12 +45,15 @@ export async function startImages(options: { root: string; work: string; dist: s
   const child = spawn(script, ['--dist', options.dist, '--ca-file', options.caFile, '--hosts-dir', options.hostsDir, '--env-file', envFile, '--serve'], {
     stdio: ['ignore', logFile, logFile],
   });
+  let spawnError: Error | undefined;
+  child.on('error', (error) => (spawnError = error));
   // Recorded for cluster.sh down, which stops them even if this process dies.
   writeFileSync(join(options.work, 'state', 'pids', 'images-build'), `${child.pid}\n`);
   const stop = () => stopChild(child);
   try {
     const deadline = Date.now() + options.timeoutSeconds * 1000;
     while (!existsSync(envFile)) {
+      if (spawnError) throw new Error(`cannot run ${script}: ${spawnError.message}`);
       if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode} before it was ready; see state/logs/images.log`);
       if (Date.now() > deadline) throw new Error(`${script} not ready within ${options.timeoutSeconds}s; see state/logs/images.log`);
       await sleep(500);

@@ -7,7 +7,7 @@
 #                proxy, cached by input hash); the runner images are built in step 5 (.ci/e2e/images/build.sh)
 #  3. prepare    render the e2e fixture through the synth code path; plan nodes from its NodePools
 #  4. cluster    cluster.sh up: control plane + one containerd/kubelet per planned node on a private test bridge
-#  5. scenarios  main.ts: GitLab stand-in, images, apply the layers in Flux order, run jobs, prove the harness fails
+#  5. scenarios  scenarios-main.ts: GitLab stand-in, images, apply the layers in Flux order, run jobs, prove the harness fails
 #                on broken copies
 #  Always: cluster.sh down (trap) — nothing left running or mounted.
 #
@@ -69,7 +69,7 @@ for arch in amd64 arm64; do
 done
 export PAUSE_AMD64 PAUSE_ARM64 ETCD KUBE_APISERVER KUBE_CONTROLLER_MANAGER KUBE_SCHEDULER KUBELET
 log "Kubernetes binaries ready in $((SECONDS - t))s"
-# Images are built (or found in the cache) by main.ts through .ci/e2e/images/build.sh once the GitLab stand-in
+# Images are built (or found in the cache) by scenarios-main.ts through .ci/e2e/images/build.sh once the GitLab stand-in
 # has made its CA; containerd reads these host directories at every pull, so they can be filled then.
 # amd64 nodes resolve the multi-arch indexes; emulated arm64 nodes the arm64-only copies (see images/README.md).
 export REGISTRY_HOSTS_AMD64=$work/hosts REGISTRY_HOSTS_ARM64=$work/hosts/arm64
@@ -84,7 +84,7 @@ node "$root/scripts/run-ts.mjs" "$here/prepare.ts" "$work"
 
 # --- 5. scenarios ---------------------------------------------------------------------------------------------------
 status=0
-E2E_FIGURES_FILE=$work/figures node "$root/scripts/run-ts.mjs" "$here/main.ts" "$work" || status=$?
+E2E_FIGURES_FILE=$work/figures node "$root/scripts/run-ts.mjs" "$here/scenarios-main.ts" "$work" || status=$?
 
 echo "--- test:e2e figures"
 while read -r name secs state; do printf '  build %-24s %4ss (%s)\n' "$name" "$secs" "$state"; done <"$build_times_file"

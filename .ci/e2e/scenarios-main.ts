@@ -2,7 +2,7 @@
  * test:e2e, step 3 (cluster.sh has started the cluster): applies the rendered fixture as Flux would, runs real jobs
  * through it with the GitLab stand-in, proves each scenario can fail on a broken copy, and prints figures.
  *
- * usage: node scripts/run-ts.mjs .ci/e2e/main.ts WORK
+ * usage: node scripts/run-ts.mjs .ci/e2e/scenarios-main.ts WORK
  *   WORK holds rendered/ and node-plan.json (prepare.ts), crds.txt (scripts/upstream-crds.sh), state/ (cluster.sh).
  *   E2E_SELF_TEST=0 skips the proofs that the harness fails on broken copies.
  */
@@ -40,7 +40,7 @@ const log = (line: string) => console.error(`test:e2e: ${line}`);
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
 async function main(): Promise<number> {
-  if (!work) throw new Error('usage: main.ts WORK');
+  if (!work) throw new Error('usage: scenarios-main.ts WORK');
   const cluster = e2eCluster();
   const rendered = readRendered(join(work, 'rendered'));
   const nodes = JSON.parse(readFileSync(join(work, 'node-plan.json'), 'utf8')) as NodeShape[];
