@@ -440,6 +440,7 @@ fi
 q() { printf '%s=%q\n' "$1" "$2"; }
 output=$(
   q E2E_REGISTRY "$registry"
+  q E2E_REGISTRY_PID "$registry_pid"   # empty with --registry; stopped by this script's exit otherwise
   q E2E_HOSTS_DIR "$hosts_dir"
   for arch in "${arches[@]}"; do q "E2E_HOSTS_DIR_${arch^^}" "${hosts_dir_for[$arch]}"; done
   q E2E_RUNNER_MODULE "$runner_module@$runner_pseudo"
