@@ -117,7 +117,9 @@ runner_src=$(cd "$module_dir" && go mod download -json "$runner_module@$runner_p
 [ -f "$runner_src/VERSION" ] || die "go mod download $runner_module@$runner_pseudo gave no VERSION file"
 runner_version=$(tr -d ' \n' <"$runner_src/VERSION")
 runner_commit=${runner_pseudo##*-}
-runner_time=$(echo "$runner_pseudo" | sed -n 's/.*-\([0-9]\{14\}\)-[0-9a-f]\{12\}$/\1/p')
+# The pseudo-version's timestamp (vX.Y.Z-0.YYYYMMDDhhmmss-commit) is the commit time: BUILT, like upstream's.
+runner_time=$(echo "$runner_pseudo" | sed -n 's/.*[.-]\([0-9]\{14\}\)-[0-9a-f]\{12\}$/\1/p')
+[ -n "$runner_time" ] || die "cannot read the commit time from the pseudo-version $runner_pseudo"
 ldflags="-s -w -X $runner_module/common.NAME=gitlab-runner -X $runner_module/common.VERSION=$runner_version"
 ldflags+=" -X $runner_module/common.REVISION=${runner_commit:0:8} -X $runner_module/common.BRANCH=main"
 ldflags+=" -X $runner_module/common.BUILT=${runner_time:0:4}-${runner_time:4:2}-${runner_time:6:2}T${runner_time:8:2}:${runner_time:10:2}:${runner_time:12:2}Z"
@@ -323,7 +325,8 @@ push_image() {
 if [ -n "$ca_file" ]; then
   # The runner trusts the stand-in GitLab's CA through the system store Go reads (/etc/ssl/certs/*).
   for arch in "${arches[@]}"; do
-    ctr=$(buildah_ from --quiet --arch "$arch" --os linux "oci:$oci/runner-$arch")
+    # (buildah warns that an arm64 image's platform is not the host's; --arch would make it misread oci:.)
+    ctr=$(buildah_ from --quiet "oci:$oci/runner-$arch" 2>/dev/null) || die "buildah from oci:$oci/runner-$arch failed"
     buildah_ add --quiet --chmod 0644 "$ctr" "$ca_file" /etc/ssl/certs/e2e-ca.pem >/dev/null
     buildah_ commit --quiet --rm --timestamp 0 --format oci "$ctr" "localhost/e2e/runner-ca:$arch" >/dev/null
   done
@@ -440,6 +443,7 @@ fi
 q() { printf '%s=%q\n' "$1" "$2"; }
 output=$(
   q E2E_REGISTRY "$registry"
+  q E2E_REGISTRY_PID "$registry_pid"   # empty with --registry; stopped by this script's exit otherwise
   q E2E_HOSTS_DIR "$hosts_dir"
   for arch in "${arches[@]}"; do q "E2E_HOSTS_DIR_${arch^^}" "${hosts_dir_for[$arch]}"; done
   q E2E_RUNNER_MODULE "$runner_module@$runner_pseudo"
