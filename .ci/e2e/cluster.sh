@@ -255,7 +255,7 @@ EOF
   # bridge plugin refuses a second gateway address on a bridge).
   cat >"$n/cni/10-e2e.conflist" <<EOF
 {"cniVersion": "1.0.0", "name": "e2e", "plugins": [
-  {"type": "bridge", "bridge": "$E2E_BRIDGE", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+  {"type": "bridge", "bridge": "$E2E_BRIDGE", "isGateway": true, "isDefaultGateway": true, "ipMasq": false, "hairpinMode": true,
    "ipam": {"type": "host-local", "dataDir": "$n/cni-ipam",
             "ranges": [[{"subnet": "$E2E_SUBNET", "gateway": "$E2E_HOST_IP",
                          "rangeStart": "${E2E_POD_PREFIX}$index.2", "rangeEnd": "${E2E_POD_PREFIX}$index.254"}]]}}]}
@@ -300,6 +300,8 @@ authentication:
   x509: {clientCAFile: $p/ca.crt}
 authorization: {mode: AlwaysAllow}
 failSwapOn: false
+# Each kubelet removes log folders of pods it does not run: one folder per node, not the shared /var/log/pods.
+podLogsDir: $n/pod-logs
 resolvConf: /etc/resolv.conf
 serializeImagePulls: false
 evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1%}

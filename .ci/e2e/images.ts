@@ -59,6 +59,8 @@ export async function startImages(options: { root: string; work: string; dist: s
       await sleep(500);
     }
     const facts = parseEnv(readFileSync(envFile, 'utf8'));
+    // The registry outlives build.sh if build.sh is killed hard: cluster.sh down stops it too.
+    if (facts.E2E_REGISTRY_PID) writeFileSync(join(options.work, 'state', 'pids', 'images-registry'), `${facts.E2E_REGISTRY_PID}\n`);
     return { facts, seconds: (Date.now() - started) / 1000, stop };
   } catch (error) {
     await stop();

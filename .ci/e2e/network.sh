@@ -72,8 +72,9 @@ network_down() { # network_down RECORD_DIR
   fi
 }
 
-# arm64 binaries run through qemu-user-static. The F flag makes the kernel open the interpreter once, at
-# registration, so it works inside containers whose root has no qemu.
+# arm64 binaries run through qemu-user-static, registered as Debian registers it: the F flag makes the kernel open
+# the interpreter once, at registration, so it works inside containers whose root has no qemu; the P flag and the
+# *-binfmt-P name keep argv[0], which multi-call binaries (busybox: ls, tee, … are links to it) dispatch on.
 E2E_BINFMT=/proc/sys/fs/binfmt_misc
 E2E_BINFMT_NAME=runner-fleet-e2e-aarch64
 binfmt_up() { # binfmt_up RECORD_DIR
@@ -82,9 +83,10 @@ binfmt_up() { # binfmt_up RECORD_DIR
     mount -t binfmt_misc binfmt_misc "$E2E_BINFMT"
     touch "$record/binfmt-mount"
   fi
-  [ -x /usr/bin/qemu-aarch64-static ] || { echo "test:e2e: /usr/bin/qemu-aarch64-static is missing" >&2; return 1; }
+  local interpreter=/usr/libexec/qemu-binfmt/aarch64-binfmt-P
+  [ -x "$interpreter" ] || { echo "test:e2e: $interpreter (qemu-user-static) is missing" >&2; return 1; }
   if [ ! -e "$E2E_BINFMT/$E2E_BINFMT_NAME" ]; then
-    printf '%s' ":$E2E_BINFMT_NAME:M::\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:/usr/bin/qemu-aarch64-static:F" \
+    printf '%s' ":$E2E_BINFMT_NAME:M::\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:$interpreter:PF" \
       >"$E2E_BINFMT/register"
     touch "$record/binfmt-entry"
   fi

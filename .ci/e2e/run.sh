@@ -44,6 +44,7 @@ export build_times_file=$work/build-times
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [ -n "${scenarios_pid:-}" ]; then kill -TERM "$scenarios_pid" 2>/dev/null || true; wait "$scenarios_pid" 2>/dev/null || true; fi
   "$here/cluster.sh" down "$work/state" || true
   if [ "${RUNNER_FLEET_KEEP_E2E_LOGS:-}" = 1 ] || [ "$rc" != 0 ]; then
     mkdir -p "${TMPDIR:-/tmp}/test-e2e-logs"
@@ -84,7 +85,11 @@ node "$root/scripts/run-ts.mjs" "$here/prepare.ts" "$work"
 
 # --- 5. scenarios ---------------------------------------------------------------------------------------------------
 status=0
-E2E_FIGURES_FILE=$work/figures node "$root/scripts/run-ts.mjs" "$here/scenarios-main.ts" "$work" || status=$?
+# In the background so a signal runs the cleanup at once (bash defers traps while a foreground child runs).
+E2E_FIGURES_FILE=$work/figures node "$root/scripts/run-ts.mjs" "$here/scenarios-main.ts" "$work" &
+scenarios_pid=$!
+wait "$scenarios_pid" || status=$?
+scenarios_pid=""
 
 echo "--- test:e2e figures"
 while read -r name secs state; do printf '  build %-24s %4ss (%s)\n' "$name" "$secs" "$state"; done <"$build_times_file"

@@ -62,7 +62,7 @@ export async function waitForJob(ctx: E2eContext, id: number, statuses: readonly
     }
     const job = ctx.gitlab.job(id);
     const pods = ctx.recorder.podsOfJob(id).map((p) => `${p.metadata.name} ${p.status?.phase} on ${p.spec?.nodeName ?? '(unscheduled)'}`);
-    note(`status ${job?.status}; pods: ${pods.join(', ') || 'none yet'}`);
+    note(`status ${job?.status}; pods: ${pods.join(', ') || 'none yet'}; trace ends:\n${job?.trace.slice(-800) ?? ''}`);
     return job && statuses.includes(job.status) ? job : undefined;
   });
 }
@@ -133,7 +133,11 @@ export async function managersRunAsRendered(ctx: E2eContext): Promise<void> {
 export async function rolloutMidJob(ctx: E2eContext, runner: RunnerUnderTest, nextRevision: readonly RenderedFile[], jobSeconds = 40): Promise<{ rolloutSeconds: number }> {
   const before = handOuts(ctx.gitlab, runner.token).length;
   const long = ctx.gitlab.enqueueJob({ name: 'long-job', tags: runner.tags, script: [`echo long job starts`, `sleep ${jobSeconds}`, `echo long job done`] });
-  await waitFor(`long job ${long.id} running its script`, 120, async () => (ctx.gitlab.job(long.id)?.trace.includes('long job starts') ? true : undefined));
+  await waitFor(`long job ${long.id} running its script`, 120, async () => {
+    const job = ctx.gitlab.job(long.id);
+    if (job && ['success', 'failed', 'canceled'].includes(job.status)) fail(`long job ${long.id} ended ${job.status} (${job.failureReason ?? ''}) before the rollout; trace:\n${job.trace.slice(-1500)}`);
+    return job?.trace.includes('long job starts') ? true : undefined;
+  });
   const oldManager = handOuts(ctx.gitlab, runner.token)[before] ?? fail(`long job ${long.id}: no hand-out recorded`);
   const oldPods = (await deploymentPods(ctx.kube, runner.name)).map((p) => p.metadata.name);
 
@@ -144,6 +148,19 @@ export async function rolloutMidJob(ctx: E2eContext, runner: RunnerUnderTest, ne
     const pods = await deploymentPods(ctx.kube, runner.name);
     return pods.find((p) => !oldPods.includes(p.metadata.name) && p.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'));
   });
+  // The old manager keeps taking jobs until its pod is told to stop (after the new one has been Ready for
+  // minReadySeconds); from then on its preStop hook has sent SIGQUIT and the runner reports a graceful shutdown.
+  const oldPod = await waitFor(`the old manager of ${runner.name} draining (graceful-shutdown)`, 120, async (note) => {
+    for (const pod of (await deploymentPods(ctx.kube, runner.name)).filter((p) => oldPods.includes(p.metadata.name))) {
+      if (!pod.metadata.deletionTimestamp || !pod.status?.podIP) continue;
+      const state = await httpGet(`http://${pod.status.podIP}:9252/debug/process/state`).catch((e: Error) => ({ status: 0, body: e.message }));
+      note(`${pod.metadata.name}: ${state.body.trim()}`);
+      if (state.body.includes('graceful-shutdown')) return pod;
+      if (state.body.includes('forceful-shutdown')) fail(`rollout: the old manager ${pod.metadata.name} is in a forceful shutdown (SIGTERM), which aborts its jobs`);
+    }
+    return undefined;
+  });
+  ctx.log(`old manager ${oldPod.metadata.name} drains; new manager ${newPod.metadata.name} is Ready`);
   const longNow = ctx.gitlab.job(long.id);
   if (longNow?.status !== 'running') fail(`rollout: the long job ${long.id} is ${longNow?.status} before it could finish (the old manager did not drain it)`);
 
@@ -155,8 +172,12 @@ export async function rolloutMidJob(ctx: E2eContext, runner: RunnerUnderTest, ne
   const longDone = await waitForJob(ctx, long.id, ['success', 'failed', 'canceled'], jobSeconds + 120);
   expectSuccess(longDone, 'the long job running while its manager was replaced');
   await waitRolledOut(ctx.kube, runner.name, 120);
-  const left = (await deploymentPods(ctx.kube, runner.name)).filter((p) => oldPods.includes(p.metadata.name));
-  if (left.length) fail(`rollout: old manager pod(s) ${left.map((p) => p.metadata.name).join(', ')} still exist after the rollout completed`);
+  // Its job done, the old manager exits on its own: its pod goes away long before the grace period ends.
+  await waitFor(`the old manager of ${runner.name} gone once its job finished`, 60, async (note) => {
+    const left = (await deploymentPods(ctx.kube, runner.name)).filter((p) => oldPods.includes(p.metadata.name));
+    note(left.map((p) => `${p.metadata.name} ${p.status?.phase}`).join(', '));
+    return left.length ? undefined : true;
+  }).catch((error: Error) => fail(`rollout: ${error.message}`));
   const taken = handOuts(ctx.gitlab, runner.token).filter((r) => systemId(r) === systemId(oldManager));
   if (taken.length > 1 + handOuts(ctx.gitlab, runner.token).slice(0, before).filter((r) => systemId(r) === systemId(oldManager)).length) {
     fail(`rollout: the old manager ${systemId(oldManager)} took ${taken.length} jobs; after the long job it should take none`);
