@@ -17,11 +17,13 @@ function quietly<T>(run: () => T): { result: T; stderr: string; stdout: string }
   const errors: string[] = [];
   const logs: string[] = [];
   const error = jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+  const warn = jest.spyOn(console, 'warn').mockImplementation((m: string) => void errors.push(m));
   const log = jest.spyOn(console, 'log').mockImplementation((m: string) => void logs.push(m));
   try {
     return { result: run(), stderr: errors.join('\n'), stdout: logs.join('\n') };
   } finally {
     error.mockRestore();
+    warn.mockRestore();
     log.mockRestore();
   }
 }
@@ -107,4 +109,56 @@ test('the committed generated trees are exactly what the definitions render (run
   expect(Object.keys(committed).sort()).toEqual(Object.keys(rendered).sort());
   for (const [path, content] of Object.entries(rendered)) expect({ path, content: committed[path] }).toEqual({ path, content });
   expect(definitions.map((d) => d.name)).toEqual(fleet.map((c) => c.name));
+});
+
+describe('removing or renaming a runner', () => {
+  const withArm64 = (arm64: Partial<ClusterDefinition['runners'][number]>) =>
+    twoArchCluster({ runners: twoArchCluster().runners.map((r) => (r.arch === 'arm64' ? { ...r, ...arm64 } : r)) });
+  const withoutArm64 = () => twoArchCluster({ runners: twoArchCluster().runners.filter((r) => r.arch !== 'arm64') });
+  const deploymentPath = 'dist/test/runners/runner-arm64/Deployment.gitlab-runner-arm64.yaml';
+
+  test.each([
+    ['removed', withoutArm64],
+    ['renamed', () => withArm64({ name: 'arm64-new' })],
+  ])('%s while its managers run: refused, naming the runner and the retiring step; nothing written', (_, next) => {
+    synthInto([twoArchCluster()]);
+    const before = treeDigest(root);
+    const { result, stderr } = synthInto([next()]);
+    expect(result).toBe(1);
+    expect(stderr).toContain('synth failed; nothing was written.');
+    expect(stderr).toContain(`cluster "test": runner manager gitlab-runner-arm64 (${deploymentPath}) would be deleted while it runs 2 manager(s)`);
+    expect(stderr).toContain('First set `retiring: true` on the runner');
+    expect(treeDigest(root)).toEqual(before);
+  });
+
+  test('retiring keeps identity, RBAC, token, config and job pool and scales the managers to zero; then removal is accepted', () => {
+    synthInto([twoArchCluster()]);
+    const running = treeDigest(root);
+    expect(synthInto([withArm64({ retiring: true })]).result).toBe(0);
+    const retiring = treeDigest(root);
+    // the same files; only the Deployment changed
+    expect(Object.keys(retiring)).toEqual(Object.keys(running));
+    expect(Object.keys(retiring).filter((p) => retiring[p] !== running[p])).toEqual([deploymentPath]);
+    expect(readFileSync(join(root, deploymentPath), 'utf8')).toMatch(/^ {2}replicas: 0$/m);
+
+    const { result } = synthInto([withoutArm64()]);
+    expect(result).toBe(0);
+    const removed = Object.keys(treeDigest(root));
+    expect(removed.filter((p) => p.includes('arm64'))).toEqual([]);
+  });
+
+  test('a whole cluster removed is a teardown, not refused here', () => {
+    synthInto([twoArchCluster(), { ...twoArchCluster(), name: 'other' }]);
+    expect(synthInto([twoArchCluster()]).result).toBe(0);
+  });
+});
+
+test('a warning prints but does not stop the synth', () => {
+  const longOnSpot = twoArchCluster({
+    runners: twoArchCluster().runners.map((r) => ({ ...r, jobTimeout: '4h', nodePool: { capacityTypes: ['spot'] as const } })),
+  });
+  const { result, stderr } = synthInto([longOnSpot]);
+  expect(result).toBe(0);
+  expect(stderr.split('\n').filter((l) => l.startsWith('warning: '))).toHaveLength(2);
+  expect(existsSync(join(root, 'dist/test/runners/runner-amd64/Deployment.gitlab-runner-amd64.yaml'))).toBe(true);
 });

@@ -6,10 +6,13 @@ import type { App } from 'cdk8s';
 import { renderKarpenterStackParameters } from './bootstrap/cloudformation';
 import { renderEksctlConfig } from './bootstrap/eksctl';
 import { renderFluxEntryPoints } from './flux/kustomizations';
+import { renderFluxNotifications } from './flux/notifications';
 import type { ClusterFileRenderer } from '../lib/synth/render';
 import type { ResolvedCluster } from '../lib/model/resolve';
 import { ExternalSecretsChart } from './infrastructure/external-secrets';
 import { KarpenterChart } from './infrastructure/karpenter';
+import { AlertsChart } from './alerts';
+import { DashboardChart } from './dashboard';
 import { MonitoringChart } from './monitoring';
 import { NamespacesChart } from './namespaces';
 import { NetworkPoliciesChart } from './network-policies';
@@ -28,12 +31,17 @@ export function composeCluster(app: App, cluster: ResolvedCluster): void {
   for (const runner of cluster.runners) {
     new RunnerManagerChart(app, `runner-${runner.name}`, { cluster, runner });
   }
-  if (cluster.metrics) new MonitoringChart(app, 'monitoring', { cluster });
+  if (cluster.metrics) {
+    new MonitoringChart(app, 'monitoring', { cluster });
+    new AlertsChart(app, 'alerts', { cluster });
+    new DashboardChart(app, 'dashboard', { cluster });
+  }
 }
 
 /** Files rendered per cluster outside dist/. */
 export const clusterFileRenderers: readonly ClusterFileRenderer[] = [
   renderFluxEntryPoints,
+  renderFluxNotifications,
   renderEksctlConfig,
   renderKarpenterStackParameters,
 ];

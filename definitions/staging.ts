@@ -6,12 +6,14 @@ const small: Omit<RunnerDefinition, 'arch' | 'token'> = {
   concurrent: 4,
   replicas: 1,
   jobTimeout: '1h',
+  // On gitlab.com only administrators of GitLab itself have instance runners: staging's serve one group.
+  gitlab: { scope: { type: 'group', path: 'example-group' } },
   nodePool: { cpuLimit: '32', memoryLimit: '128Gi', consolidateAfter: '2m', expireAfter: '72h' },
 };
 
 /**
- * Staging: a small fleet for trying runner and pool changes before production. Spot only, one manager per
- * architecture, tokens created by hand as Secrets, no shared cache, no Prometheus.
+ * Staging: a small fleet for trying runner and pool changes before production, on gitlab.com as group runners.
+ * Spot only, one manager per architecture, tokens put into Secrets with kubectl, no shared cache, no Prometheus.
  */
 export const staging: ClusterDefinition = {
   name: 'staging',
@@ -22,4 +24,5 @@ export const staging: ClusterDefinition = {
     { ...small, arch: 'arm64', token: { source: 'existing-secret', secretName: 'gitlab-runner-arm64-token' } },
   ],
   metrics: false,
+  notifications: { gitlabProject: 'platform/runner-fleet' },
 };

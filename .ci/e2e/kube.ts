@@ -141,7 +141,7 @@ export class Kube {
   async list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<KubeObject[]> {
     const path = await this.path(apiVersion, kind, namespace);
     const query = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '';
-    return (await this.json<{ items: KubeObject[] }>('GET', `${path}${query}`)).items.map((item) => ({ apiVersion, kind, ...item }));
+    return (await this.json<{ items: KubeObject[] }>('GET', `${path}${query}`)).items.map((item) => ({ ...item, apiVersion, kind }));
   }
 
   async create(object: KubeObject | ManifestObject): Promise<KubeObject> {

@@ -52,6 +52,12 @@ export interface FakeGitLabOptions {
    */
   readonly tls?: boolean | { readonly names?: readonly string[] };
   /**
+   * With `tls`, also serve plain HTTP on 127.0.0.1 (a free port), same state: for tools running in the test process,
+   * whose fetch cannot be told to trust the run's CA (Node reads NODE_EXTRA_CA_CERTS only at start).
+   * @default false
+   */
+  readonly plainLoopback?: boolean;
+  /**
    * Seconds the runner should wait between trace updates (X-GitLab-Trace-Update-Interval).
    * @default 1
    */
@@ -110,6 +116,9 @@ export interface JobSpec {
   readonly timeout?: number;
 }
 
+/** A job as tests see it: a copy, with its trace as text. */
+export type JobView = Omit<FakeJob, 'trace'> & { readonly trace: string };
+
 /** A change made "in GitLab" behind the tool's back, to simulate drift. */
 export type RunnerPatch = Partial<Omit<FakeRunner, 'id' | 'token' | 'managers' | 'createdBy'>>;
 
@@ -144,6 +153,8 @@ export class FakeGitLab {
   readonly url: string;
   /** API base, `${url}/api/v4`. */
   readonly apiUrl: string;
+  /** Plain-HTTP URL on loopback, same state, when started with `plainLoopback` (else undefined). */
+  loopbackUrl: string | undefined;
   /** PEM of the run's CA when serving HTTPS. */
   readonly caCertificate: string | undefined;
   /** Path of the CA file when serving HTTPS (removed by stop()). */
@@ -160,6 +171,8 @@ export class FakeGitLab {
   private readonly waiters = new Set<() => void>();
   private nextId = { user: 1, namespace: 1, runner: 1, job: 1, pipeline: 1 };
   private lastUpdate = randomUUID();
+
+  private loopbackServer: Server | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -180,7 +193,7 @@ export class FakeGitLab {
     const certificates = options.tls ? makeRunCertificates([...new Set(tlsNames)]) : undefined;
     // The handler needs the instance, and the instance needs the listening server's port.
     const created: { fake?: FakeGitLab } = {};
-    const handler = (request: IncomingMessage, response: ServerResponse) => void created.fake!.handle(request, response);
+    const handler = (request: IncomingMessage, response: ServerResponse) => void created.fake!.handle(request, response, created.fake!.url);
     const server = certificates
       ? createHttpsServer({ cert: certificates.serverCertificate, key: certificates.serverKey }, handler)
       : createHttpServer(handler);
@@ -195,14 +208,27 @@ export class FakeGitLab {
     }
     const { port } = server.address() as AddressInfo;
     const hostInUrl = isIPv6(host) ? `[${host}]` : host;
-    created.fake = new FakeGitLab(server, `${certificates ? 'https' : 'http'}://${hostInUrl}:${port}`, certificates, options.traceUpdateInterval ?? 1);
-    return created.fake;
+    const fake = new FakeGitLab(server, `${certificates ? 'https' : 'http'}://${hostInUrl}:${port}`, certificates, options.traceUpdateInterval ?? 1);
+    created.fake = fake;
+    if (options.plainLoopback && certificates) {
+      const plain = createHttpServer((request, response) => void fake.handle(request, response, fake.loopbackUrl!));
+      await new Promise<void>((resolve, reject) => {
+        plain.once('error', reject);
+        plain.listen(0, '127.0.0.1', () => resolve());
+      });
+      fake.loopbackServer = plain;
+      fake.loopbackUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    }
+    return fake;
   }
 
   /** Stops the server (open connections too) and removes the run's CA. */
   async stop(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const server of [this.server, this.loopbackServer]) {
+      if (!server) continue;
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
     this.certificates?.remove();
   }
 
@@ -233,11 +259,13 @@ export class FakeGitLab {
     return clone(group);
   }
 
-  /** Adds a project; in `groupPath` when given, which group runners of that group (or a parent) serve. */
+  /** Adds a project, in the group its path names (or `groupPath`), whose group runners (and a parent's) serve it. */
   addProject(fullPath: string, options: { groupPath?: string; buildTimeout?: number } = {}): FakeProject {
     const existing = [...this.projectsById.values()].find((p) => p.fullPath === fullPath);
     if (existing) return clone(existing);
-    const project: FakeProject = { id: this.nextId.namespace++, fullPath, buildTimeout: options.buildTimeout ?? DEFAULT_PROJECT_TIMEOUT, ...(options.groupPath ? { groupPath: options.groupPath } : {}) };
+    // A project lives in the namespace its path names: group runners of that group (or a parent) serve it.
+    const groupPath = options.groupPath ?? (fullPath.includes('/') ? fullPath.slice(0, fullPath.lastIndexOf('/')) : undefined);
+    const project: FakeProject = { id: this.nextId.namespace++, fullPath, buildTimeout: options.buildTimeout ?? DEFAULT_PROJECT_TIMEOUT, ...(groupPath ? { groupPath } : {}) };
     this.projectsById.set(project.id, project);
     return clone(project);
   }
@@ -292,7 +320,7 @@ export class FakeGitLab {
   }
 
   /** Queues a job in a new pipeline; a runner gets it on its next `POST /jobs/request` if GitLab would give it. */
-  enqueueJob(spec: JobSpec): FakeJob {
+  enqueueJob(spec: JobSpec): JobView {
     const project = this.addProject(spec.project ?? 'fleet/e2e');
     const job: FakeJob = {
       id: this.nextId.job++,
@@ -318,12 +346,12 @@ export class FakeGitLab {
   }
 
   /** A job with its trace as text. */
-  job(id: number): (Omit<FakeJob, 'trace'> & { trace: string }) | undefined {
+  job(id: number): JobView | undefined {
     const job = this.jobsById.get(id);
     return job && this.jobView(job);
   }
 
-  jobs(): Array<Omit<FakeJob, 'trace'> & { trace: string }> {
+  jobs(): JobView[] {
     return [...this.jobsById.values()].map((job) => this.jobView(job));
   }
 
@@ -336,7 +364,7 @@ export class FakeGitLab {
   }
 
   /** Resolves when the job reaches one of `statuses`; rejects after `timeoutMs` naming the status it had. */
-  waitForJob(id: number, statuses: readonly JobStatus[] = ['success', 'failed', 'canceled'], timeoutMs = 60_000): Promise<Omit<FakeJob, 'trace'> & { trace: string }> {
+  waitForJob(id: number, statuses: readonly JobStatus[] = ['success', 'failed', 'canceled'], timeoutMs = 60_000): Promise<JobView> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const job = this.jobsById.get(id);
@@ -377,7 +405,8 @@ export class FakeGitLab {
 
   // ---- HTTP -----------------------------------------------------------------------------------------------------
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** `base`: the URL of the listener the request came in on (pagination links point back to it). */
+  private async handle(request: IncomingMessage, response: ServerResponse, base: string): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake');
     const raw = await readBody(request);
     const contentType = String(request.headers['content-type'] ?? '');
@@ -387,12 +416,12 @@ export class FakeGitLab {
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+      response.statusCode = status;
       if (payload === undefined) {
-        response.statusCode = status;
-        return response.end();
+        response.end();
+        return;
       }
       response.setHeader('Content-Type', 'application/json');
-      response.statusCode = status;
       response.end(JSON.stringify(payload));
     };
     try {
@@ -412,7 +441,7 @@ export class FakeGitLab {
         if (failure.times <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
         return send(failure.status, failure.body ?? { message: `${failure.status} injected failure` });
       }
-      const result = this.route(record.method, url, body, request, raw);
+      const result = this.route(record.method, url, body, request, raw, base);
       send(result.status, result.body, result.headers);
     } catch (error) {
       if (error instanceof HttpError) return send(error.status, error.body, error.headers);
@@ -422,7 +451,7 @@ export class FakeGitLab {
     }
   }
 
-  private route(method: string, url: URL, body: unknown, request: IncomingMessage, raw: Buffer): { status: number; body?: unknown; headers?: Record<string, string> } {
+  private route(method: string, url: URL, body: unknown, request: IncomingMessage, raw: Buffer, base: string): { status: number; body?: unknown; headers?: Record<string, string> } {
     const path = url.pathname;
     const params = { ...Object.fromEntries(url.searchParams), ...(body && typeof body === 'object' ? (body as Record<string, unknown>) : {}) };
     let m: RegExpMatchArray | null;
@@ -442,18 +471,18 @@ export class FakeGitLab {
     if (method === 'POST' && path === '/api/v4/user/runners') return this.createRunnerByApi(user, params);
     if (method === 'GET' && path === '/api/v4/runners/all') {
       if (!user.admin) throw forbidden();
-      return this.page([...this.runnersById.values()], params, url);
+      return this.page([...this.runnersById.values()], params, url, base);
     }
-    if (method === 'GET' && path === '/api/v4/runners') return this.page([...this.runnersById.values()].filter((r) => this.canManage(user, r)), params, url);
+    if (method === 'GET' && path === '/api/v4/runners') return this.page([...this.runnersById.values()].filter((r) => this.canManage(user, r)), params, url, base);
     if (method === 'GET' && (m = path.match(/^\/api\/v4\/groups\/([^/]+)\/runners$/))) {
       const group = this.findGroup(decodeURIComponent(m[1]));
       if (!user.admin && !user.ownedGroups.includes(group.fullPath)) throw forbidden();
-      return this.page([...this.runnersById.values()].filter((r) => r.runnerType === 'group_type' && r.groupId === group.id), params, url);
+      return this.page([...this.runnersById.values()].filter((r) => r.runnerType === 'group_type' && r.groupId === group.id), params, url, base);
     }
     if (method === 'GET' && (m = path.match(/^\/api\/v4\/projects\/([^/]+)\/runners$/))) {
       const project = this.findProject(decodeURIComponent(m[1]));
       if (!user.admin && !user.maintainedProjects.includes(project.fullPath)) throw forbidden();
-      return this.page([...this.runnersById.values()].filter((r) => r.runnerType === 'instance_type' || r.projectIds.includes(project.id)), params, url);
+      return this.page([...this.runnersById.values()].filter((r) => r.runnerType === 'instance_type' || r.projectIds.includes(project.id)), params, url, base);
     }
     if (method === 'GET' && (m = path.match(/^\/api\/v4\/groups\/([^/]+)$/))) {
       const group = this.findGroup(decodeURIComponent(m[1]));
@@ -648,6 +677,7 @@ export class FakeGitLab {
       maximum_timeout: runner.maximumTimeout,
       access_level: runner.accessLevel,
       maintenance_note: runner.maintenanceNote,
+      token_expires_at: runner.tokenExpiresAt,
       contacted_at: runner.contactedAt,
       version: null,
       revision: null,
@@ -659,7 +689,7 @@ export class FakeGitLab {
   }
 
   /** A listing with GitLab's filters (type, paused, status, tag_list) and offset pagination headers. */
-  private page(runners: FakeRunner[], params: Record<string, unknown>, url: URL) {
+  private page(runners: FakeRunner[], params: Record<string, unknown>, url: URL, base: string) {
     let selected = runners;
     if (params.type !== undefined) {
       if (!RUNNER_TYPES.includes(params.type as RunnerType)) throw badRequest('type does not have a valid value');
@@ -676,7 +706,7 @@ export class FakeGitLab {
     const totalPages = Math.max(1, Math.ceil(selected.length / perPage));
     const items = selected.slice((pageNumber - 1) * perPage, pageNumber * perPage).map((r) => this.summary(r));
     const link = (page: number) => {
-      const next = new URL(`${this.url}${url.pathname}`);
+      const next = new URL(`${base}${url.pathname}`);
       for (const [key, value] of url.searchParams) next.searchParams.set(key, value);
       next.searchParams.set('page', String(page));
       next.searchParams.set('per_page', String(perPage));
@@ -812,7 +842,7 @@ export class FakeGitLab {
     return { status: 202, headers: headers({ Range: `0-${job.trace.length}` }) };
   }
 
-  private jobView(job: FakeJob): Omit<FakeJob, 'trace'> & { trace: string } {
+  private jobView(job: FakeJob): JobView {
     return { ...clone({ ...job, trace: undefined }), trace: job.trace.toString('utf8') };
   }
 

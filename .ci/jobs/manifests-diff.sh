@@ -41,7 +41,23 @@ case "$status" in
   1) verdict="the rendered manifests change" ;;
   *) die "the diff tool failed (exit $status); its output so far is in manifests-diff.md" ;;
 esac
-npm run -s summary -- --format markdown >"$out/manifests-summary.md"
+# The pictures of each cluster (runners → pools → capacity) go into the summary only when the fleet's shape changed:
+# the base's shape comes from the base's own summary script, run from an export of the base commit.
+shape_changed=1
+base_tree="$(mktemp -d)"
+trap 'rm -rf "$base_tree"' EXIT
+git archive "$base" | tar -x -C "$base_tree"
+ln -s "$repo/node_modules" "$base_tree/node_modules"
+if (cd "$base_tree" && node scripts/run-ts.mjs scripts/summary.ts --format shape >"$base_tree/.shape" 2>/dev/null) &&
+  npm run -s summary -- --format shape | cmp -s - "$base_tree/.shape"; then
+  shape_changed=0
+fi
+if ((shape_changed)); then
+  log "the fleet's shape changed (or the base cannot tell): the summary shows each cluster's picture"
+  npm run -s summary -- --format markdown >"$out/manifests-summary.md"
+else
+  npm run -s summary -- --format markdown --no-diagram >"$out/manifests-summary.md"
+fi
 
 {
   echo "==== $verdict ($(git rev-parse --short "$base")..$(git rev-parse --short HEAD))"

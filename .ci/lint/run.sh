@@ -19,7 +19,9 @@ cache=${RUNNER_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runner-fleet}
 bin="$cache/bin"
 mkdir -p "$bin"
 
+# renovate: datasource=github-releases depName=yannh/kubeconform
 KUBECONFORM_VERSION=v0.8.0
+# renovate: datasource=github-releases depName=zegl/kube-score
 KUBE_SCORE_VERSION=v1.20.0
 CHECKOV_VERSION=$(sed -n 's/^checkov==//p' "$here/checkov-requirements.txt")
 K8S_VERSION=$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v[0-9]/ {print $2}' "$root/.ci/cluster/apiserver/go.mod")

@@ -1,40 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, type ScalarTag, type CollectionTag } from 'yaml';
 import { clusterFileRenderers, composeCluster } from '..';
 import { fleet } from '../../definitions';
 import type { ManifestObject } from '../../lib/synth/render';
 import { renderFleet } from '../../lib/synth/synth';
 import { KARPENTER_TEMPLATE_PATH, karpenterParametersPath, karpenterStackParameters } from './cloudformation';
+import { parseCloudFormation, policyDocument as policyOf, type CloudFormationTemplate } from './karpenter-upstream';
 import { awsNames, KARPENTER } from '../../lib/model/platform';
 
 const repoRoot = join(__dirname, '..', '..');
 
-/** CloudFormation's short-form intrinsic functions, read as their long form ({ "Fn::Sub": … }). */
-const INTRINSICS = ['Ref', 'Sub', 'GetAtt', 'If', 'Equals', 'Not', 'Join', 'Select', 'Split', 'FindInMap', 'Base64', 'GetAZs'];
-const customTags: Array<ScalarTag | CollectionTag> = INTRINSICS.flatMap((name) => {
-  const key = name === 'Ref' ? 'Ref' : `Fn::${name}`;
-  const wrap = (value: unknown) => ({ [key]: name === 'GetAtt' && typeof value === 'string' ? value.split('.') : value });
-  return [
-    { tag: `!${name}`, resolve: (value: string) => wrap(value) } as ScalarTag,
-    { tag: `!${name}`, collection: 'seq', resolve: (seq: { toJSON: () => unknown }) => wrap(seq.toJSON()) } as unknown as CollectionTag,
-  ];
-});
-
-const template = parse(readFileSync(join(repoRoot, KARPENTER_TEMPLATE_PATH), 'utf8'), { customTags }) as {
+const template = parseCloudFormation(readFileSync(join(repoRoot, KARPENTER_TEMPLATE_PATH), 'utf8')) as CloudFormationTemplate & {
   Parameters: Record<string, { Default?: string; AllowedPattern?: string }>;
-  Resources: Record<string, { Type: string; Properties: Record<string, any> }>;
 };
 const files = renderFleet(fleet, composeCluster, clusterFileRenderers);
 
 function resources(type: string) {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
-}
-
-/** Policy documents given as `!Sub` JSON strings, with the cluster's parameters substituted. */
-function policyOf(resource: { Properties: Record<string, any> }): { Statement: Array<Record<string, any>> } {
-  const doc = resource.Properties.PolicyDocument;
-  return JSON.parse(typeof doc === 'object' && 'Fn::Sub' in doc ? doc['Fn::Sub'] : JSON.stringify(doc));
 }
 
 describe('the Karpenter prerequisites template', () => {
@@ -56,10 +38,10 @@ describe('the Karpenter prerequisites template', () => {
     });
   });
 
-  test("attaches Karpenter's five controller policies to the controller role, each valid JSON", () => {
+  test("attaches Karpenter's six controller policies to the controller role, each valid JSON", () => {
     const policies = resources('AWS::IAM::ManagedPolicy');
     expect(policies.map(([id]) => id).sort()).toEqual(
-      ['EKSIntegrationPolicy', 'IAMIntegrationPolicy', 'InterruptionPolicy', 'NodeLifecyclePolicy', 'ResourceDiscoveryPolicy'].sort(),
+      ['EKSIntegrationPolicy', 'IAMIntegrationPolicy', 'InterruptionPolicy', 'NodeLifecyclePolicy', 'ResourceDiscoveryPolicy', 'ZonalShiftPolicy'].sort(),
     );
     const attached = template.Resources.KarpenterControllerRole!.Properties.ManagedPolicyArns.map((r: { Ref: string }) => r.Ref);
     expect(attached.sort()).toEqual(policies.map(([id]) => id).sort());
@@ -73,13 +55,19 @@ describe('the Karpenter prerequisites template', () => {
     expect(queue.Resource).toBe('${KarpenterInterruptionQueue.Arn}');
   });
 
-  test('sends spot interruptions, rebalance recommendations, health events and state changes to the queue', () => {
+  test('sends spot and capacity-reservation interruptions, rebalance recommendations, health events and state changes to the queue', () => {
     const detailTypes = resources('AWS::Events::Rule').flatMap(([, rule]) => {
       expect(rule.Properties.Targets).toEqual([{ Id: 'KarpenterInterruptionQueueTarget', Arn: { 'Fn::GetAtt': ['KarpenterInterruptionQueue', 'Arn'] } }]);
       return rule.Properties.EventPattern['detail-type'];
     });
     expect(detailTypes.sort()).toEqual(
-      ['AWS Health Event', 'EC2 Instance Rebalance Recommendation', 'EC2 Instance State-change Notification', 'EC2 Spot Instance Interruption Warning'].sort(),
+      [
+        'AWS Health Event',
+        'EC2 Capacity Reservation Instance Interruption Warning',
+        'EC2 Instance Rebalance Recommendation',
+        'EC2 Instance State-change Notification',
+        'EC2 Spot Instance Interruption Warning',
+      ].sort(),
     );
   });
 

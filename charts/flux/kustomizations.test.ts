@@ -115,7 +115,10 @@ describe('every Kustomization path', () => {
 
   test.each(fleet.map((c) => [c.name]))('and the entry folder clusters/%s build as Flux builds them', (name) => {
     const built = parseAllDocuments(fluxBuild(join(root, 'clusters', name))).map((d) => d.toJS() as ManifestObject);
-    expect(built.map((o) => o.kind)).toEqual(kustomizationsOf(name).map(() => 'Kustomization'));
+    // The layers' Kustomizations, and the notification objects in clusters/<name>/notifications/.
+    const expected = files.filter((f) => f.path.startsWith(`clusters/${name}/`) && f.object).map((f) => `${f.object!.kind}/${f.object!.metadata.name}`);
+    expect(built.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(expected.sort());
+    expect(built.filter((o) => o.kind === 'Kustomization')).toHaveLength(kustomizationsOf(name).length);
   });
 });
 

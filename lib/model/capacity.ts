@@ -61,19 +61,43 @@ export function poolCategories(pool: ResolvedJobPool): InstanceCategory[] {
     : [...pool.instanceCategories];
 }
 
-/** Allocatable capacity of the largest node the pool may launch, in cores and bytes. */
-export function largestNodeAllocatable(pool: ResolvedJobPool, rootVolumeSize: string) {
-  const vcpus = pool.maxInstanceCpu;
-  const memoryPerVcpu = Math.max(...poolCategories(pool).map((c) => INSTANCE_CATEGORY_MEMORY_PER_VCPU[c]));
+/** Allocatable capacity of a node of `vcpus` with `memoryPerVcpu` GiB per vCPU, in cores and bytes. */
+export function nodeAllocatable(vcpus: number, memoryPerVcpu: number, rootVolumeSize: string) {
   const nominalMemory = vcpus * memoryPerVcpu * GIB;
   const kubeReservedMemory = (11 * MAX_PODS + 255) * MIB;
   const rootVolume = parseQuantity(rootVolumeSize);
   return {
     vcpus,
+    /** What counts against the pool's `limits.memory`: the memory EC2 reports. */
+    capacityMemory: nominalMemory * (1 - VM_MEMORY_OVERHEAD),
     cpu: vcpus - kubeReservedCpu(vcpus) - DAEMONSET_CPU,
     memory: nominalMemory * (1 - VM_MEMORY_OVERHEAD) - kubeReservedMemory - EVICTION_MEMORY - DAEMONSET_MEMORY,
     ephemeralStorage: rootVolume * (1 - NODEFS_EVICTION_SHARE) - ROOT_VOLUME_SYSTEM,
   };
+}
+
+/** Allocatable capacity of the largest node the pool may launch, in cores and bytes. */
+export function largestNodeAllocatable(pool: ResolvedJobPool, rootVolumeSize: string) {
+  const memoryPerVcpu = Math.max(...poolCategories(pool).map((c) => INSTANCE_CATEGORY_MEMORY_PER_VCPU[c]));
+  return nodeAllocatable(pool.maxInstanceCpu, memoryPerVcpu, rootVolumeSize);
+}
+
+/** EC2 instance sizes, in vCPUs, of the c, m and r families. */
+const INSTANCE_SIZES = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192];
+
+/**
+ * Every node the pool may launch that holds `job` (in cores and bytes), smallest first: sizes between the pool's
+ * smallest and largest instance, in each of its categories.
+ */
+export function nodesHolding(pool: ResolvedJobPool, rootVolumeSize: string, job: { cpu: number; memory: number }) {
+  const sizes = [...new Set([...INSTANCE_SIZES, pool.maxInstanceCpu])]
+    .filter((size) => size >= pool.minInstanceCpu && size <= pool.maxInstanceCpu)
+    .sort((a, b) => a - b);
+  return sizes.flatMap((size) =>
+    poolCategories(pool)
+      .map((category) => nodeAllocatable(size, INSTANCE_CATEGORY_MEMORY_PER_VCPU[category], rootVolumeSize))
+      .filter((node) => node.cpu >= job.cpu && node.memory >= job.memory),
+  );
 }
 
 /** What the largest job a runner allows asks of one node: its build container maximum plus the helper. */
@@ -88,4 +112,10 @@ export function largestJobRequests(jobMaximum: JobResources) {
 /** Most nodes the pool can run at once: its CPU limit over its smallest instance. */
 export function maxNodes(pool: ResolvedJobPool): number {
   return Math.floor(parseQuantity(pool.cpuLimit) / pool.minInstanceCpu);
+}
+
+/** What `count` jobs at the given build container size ask of a pool, helper included, in cores and bytes. */
+export function jobsRequests(count: number, build: JobResources) {
+  const one = largestJobRequests(build);
+  return { cpu: count * one.cpu, memory: count * one.memory };
 }

@@ -57,6 +57,70 @@ export interface ExistingSecretToken {
 /** Where a runner's authentication token comes from. Never the token itself. */
 export type RunnerTokenSource = AwsSecretsManagerToken | ExistingSecretToken;
 
+/** Who may use a runner in GitLab: every project of the instance, the projects of one group, or one project. */
+export type RunnerScope =
+  | { readonly type: 'instance' }
+  | {
+      readonly type: 'group';
+      /** Full path of the group, for example "platform" or "platform/ci". */
+      readonly path: string;
+    }
+  | {
+      readonly type: 'project';
+      /** Full path of the project, for example "platform/app". */
+      readonly path: string;
+    };
+
+/** GitLab runner access levels: `ref_protected` runners take only jobs of protected branches and tags. */
+export const RUNNER_ACCESS_LEVELS = ['not_protected', 'ref_protected'] as const;
+export type RunnerAccessLevel = (typeof RUNNER_ACCESS_LEVELS)[number];
+
+/**
+ * The runner's settings that live in GitLab, not in config.toml (runner authentication tokens carry none of them).
+ * `npm run gitlab:apply` sets them, and `gitlab:plan` reports drift from them, together with the runner's tags,
+ * `runUntagged`, its maximum job timeout (= `jobTimeout`) and a description naming the cluster and the runner.
+ */
+export interface RunnerGitLabOptions {
+  /**
+   * Where the runner is registered: instance runners need an administrator's token, group runners a group
+   * owner's, project runners a project maintainer's.
+   * @default { type: "instance" }
+   */
+  readonly scope?: RunnerScope;
+  /**
+   * Lock a project runner to its project, so no other project can enable it.
+   * @default false
+   */
+  readonly locked?: boolean;
+  /**
+   * Pause the runner: GitLab hands it no new job (running jobs finish).
+   * @default false
+   */
+  readonly paused?: boolean;
+  /**
+   * Which jobs the runner takes: of any ref, or only of protected branches and tags (for runners holding deploy credentials).
+   * @default "not_protected"
+   */
+  readonly accessLevel?: RunnerAccessLevel;
+}
+
+/**
+ * The CA certificate(s) that sign a self-hosted GitLab's TLS certificate (a private CA), in a ConfigMap or a Secret
+ * of the runner managers' namespace, created out of band. The runner trusts them through `tls-ca-file` and passes
+ * them on to its jobs (for git clones). A certificate, never a key: the reference is rendered, never the content.
+ */
+export interface GitLabCaCertificate {
+  /** Kind of the object holding the PEM bundle. */
+  readonly source: 'config-map' | 'secret';
+  /** Its name, in the runner managers' namespace. */
+  readonly name: string;
+  /**
+   * The key holding the PEM bundle.
+   * @default "ca.crt"
+   */
+  readonly key?: string;
+}
+
 /** The Karpenter NodePool that gives one runner's CI jobs their nodes. */
 export interface JobNodePoolOptions {
   /**
@@ -90,13 +154,14 @@ export interface JobNodePoolOptions {
    */
   readonly maxInstanceCpu?: number;
   /**
-   * Total vCPUs the pool may run at once (NodePool `limits.cpu`).
-   * @default "64"
+   * Total vCPUs the pool may run at once (NodePool `limits.cpu`). Must hold `concurrent × replicas` jobs at their
+   * default size (refused otherwise); below what they need at their maximum size, the synth warns.
+   * @default - room for `concurrent × replicas` jobs at their maximum size (helper included), at least "64"
    */
   readonly cpuLimit?: string;
   /**
-   * Total memory the pool may run at once (NodePool `limits.memory`).
-   * @default "256Gi"
+   * Total memory the pool may run at once (NodePool `limits.memory`), with a unit. Checked like `cpuLimit`.
+   * @default - room for `concurrent × replicas` jobs at their maximum size (helper included), at least "256Gi"
    */
   readonly memoryLimit?: string;
   /**
@@ -127,35 +192,58 @@ export interface RunnerDefinition {
   /** CPU architecture of this runner's jobs and of its manager pod. */
   readonly arch: Architecture;
   /**
-   * Short name, unique in the cluster, used in resource names (`gitlab-runner-<name>`).
+   * Short name, unique in the cluster, used in resource names (`gitlab-runner-<name>`, pool `gitlab-ci-jobs-<name>`):
+   * lowercase letters, digits and dashes, at most 20 characters.
    * @default - the architecture
    */
   readonly name?: string;
   /**
-   * Job tags this runner picks up. The architecture's name is always one of them, so
-   * `tags: [$BUILD_ARCH]` in a pipeline reaches the right runner.
+   * Job tags this runner picks up. GitLab gives a job to any runner that has all of the job's tags. The
+   * architecture's name is one of them unless `archTag` is false, so `tags: [$BUILD_ARCH]` in a pipeline reaches
+   * the right runner.
    * @default - [arch]
    */
   readonly tags?: readonly string[];
+  /**
+   * Whether the architecture's name is one of the runner's tags. A specialised runner (large memory, long jobs)
+   * sets false and carries a distinct tag of its own, so jobs tagged only with the architecture never land on it.
+   * @default true
+   */
+  readonly archTag?: boolean;
+  /**
+   * Runners of this cluster whose jobs this runner is meant to take too. The synth refuses a runner whose tags
+   * include every tag of another runner (it would take that runner's jobs) unless that runner is listed here.
+   * @default - none
+   */
+  readonly sharesJobsWith?: readonly string[];
   /**
    * Whether jobs without tags may run here.
    * @default false
    */
   readonly runUntagged?: boolean;
   /**
-   * Jobs one manager runs at once (config.toml `concurrent`).
+   * Jobs one manager runs at once (config.toml `concurrent`), 1 to 500. The runner runs up to
+   * `concurrent × replicas` jobs.
    * @default 10
    */
   readonly concurrent?: number;
   /**
-   * Manager replicas. Each runs up to `concurrent` jobs; with 2 or more, a rollout or a node drain never leaves
-   * the architecture without a manager.
+   * Manager replicas, 1 to 10. Each runs up to `concurrent` jobs; with 2 or more, a rollout or a node drain never
+   * leaves the architecture without a manager.
    * @default 2
    */
   readonly replicas?: number;
   /**
-   * The longest job timeout any project may use on this runner, for example "1h" or "3h". Drain grace periods and
-   * the job pool's `terminationGracePeriod` derive from it.
+   * The first step of removing or renaming a runner: its managers scale to zero and drain their running jobs, while
+   * everything a draining manager needs (ServiceAccount, RBAC, token, config, job pool) stays. Remove the runner
+   * from the definition only once its manager pods are gone (docs/lifecycle.md); the synth refuses to remove a
+   * runner whose managers were not retiring in the committed manifests.
+   * @default false
+   */
+  readonly retiring?: boolean;
+  /**
+   * The longest job timeout any project may use on this runner, for example "1h" or "3h": from 10m to 720h (GitLab's
+   * limits). Drain grace periods and the job pool's `terminationGracePeriod` derive from it.
    * @default "1h"
    */
   readonly jobTimeout?: string;
@@ -170,15 +258,27 @@ export interface RunnerDefinition {
    */
   readonly jobMaximum?: Partial<JobResources>;
   /**
-   * Image for jobs that name none.
+   * Image for jobs that name none, pinned to a version tag or a digest (never `:latest` or untagged).
    * @default "alpine:3.22"
    */
   readonly defaultImage?: string;
   /** Where the runner authentication token comes from. */
   readonly token: RunnerTokenSource;
   /**
+   * The runner's settings in GitLab: scope, locked, paused, access level.
+   * @default - an instance runner, unlocked, active, taking jobs of any ref
+   */
+  readonly gitlab?: RunnerGitLabOptions;
+  /**
+   * Names the token's current value, for example the date it was rotated ("2026-12-02"). Changing it rolls the
+   * managers onto the new token: External Secrets copies the secret at once, and a new manager waits until the
+   * copy carries this revision before it starts (docs/lifecycle.md, "Rotate a runner token").
+   * @default - no revision: the managers read whatever token the Secret holds when they start
+   */
+  readonly tokenRevision?: string;
+  /**
    * The NodePool for this runner's jobs.
-   * @default - spot, c/m/r generation 6+, 2–16 vCPU, 64 vCPU in total
+   * @default - spot, c/m/r generation 6+, 2–16 vCPU, pool limits derived from the runner's concurrency
    */
   readonly nodePool?: JobNodePoolOptions;
 }
@@ -213,9 +313,87 @@ export interface CacheOptions {
   readonly region?: string;
 }
 
+/**
+ * When the fleet's alerts fire. Every threshold has a default; tune one when a team's jobs make it noisy or late.
+ * docs/operating.md says what each alert means and what to do.
+ */
+export interface AlertOptions {
+  /** How long (a duration such as 10m) a runner may have fewer ready managers than its replicas, or none scraped, before alerting. @default "10m" */
+  readonly managersDownFor?: string;
+  /**
+   * Share of a runner's finished jobs failing with `runner_system_failure` (spot reclaims, pod errors, lost nodes)
+   * over the last 30 minutes that alerts: greater than 0, at most 1.
+   * @default 0.1
+   */
+  readonly systemFailureRatio?: number;
+  /** How long (a duration) a runner may run every job slot while jobs wait longer than `queueWait` before alerting. @default "15m" */
+  readonly saturatedFor?: string;
+  /** How long (a duration) picked-up jobs waited in GitLab's queue (90th percentile) for the runner to count as "jobs waiting". @default "5m" */
+  readonly queueWait?: string;
+  /** How long (a duration) a CI job pod may stay unscheduled (no node: the pool's limits or no spot capacity) before alerting. @default "10m" */
+  readonly jobPodPendingFor?: string;
+  /** NodeClaims of one pool that fail to launch or register within 30 minutes to alert, 1 to 1000. @default 3 */
+  readonly nodeLaunchFailures?: number;
+  /**
+   * Labels on the PrometheusRule (Kubernetes label keys and values), for the Prometheus' `ruleSelector`
+   * (kube-prometheus-stack selects `release: <name>`).
+   * @default {}
+   */
+  readonly ruleLabels?: Readonly<Record<string, string>>;
+}
+
+/** The Grafana dashboard of the cluster, a ConfigMap the Grafana sidecar picks up. */
+export interface DashboardOptions {
+  /**
+   * Label the Grafana sidecar selects dashboard ConfigMaps by, as `key=value` (a Kubernetes label key and value).
+   * @default "grafana_dashboard=1" (the kube-prometheus-stack default)
+   */
+  readonly sidecarLabel?: string;
+  /**
+   * Namespace of the ConfigMap (a DNS label): one the sidecar searches.
+   * @default "gitlab-runner" (the managers' namespace)
+   */
+  readonly namespace?: string;
+}
+
+/** Chat or webhook services Flux can send failures to (notification.toolkit.fluxcd.io Provider types). */
+export const CHAT_PROVIDER_TYPES = ['slack', 'msteams', 'googlechat', 'discord', 'rocket', 'webex', 'matrix', 'lark', 'telegram', 'generic', 'generic-hmac'] as const;
+export type ChatProviderType = (typeof CHAT_PROVIDER_TYPES)[number];
+
+/** Where Flux reports reconciliations: commit statuses in GitLab, failures in a chat. */
+export interface NotificationOptions {
+  /**
+   * Path of this repository's project in GitLab (on `gitlabUrl`): group, subgroups and project separated by `/`, no
+   * URL, for example "platform/runner-fleet". Flux sets a
+   * commit status per layer on the commit it applied, and GitLab push events from it trigger a reconcile.
+   */
+  readonly gitlabProject: string;
+  /**
+   * Where reconciliation failures are sent. The address (webhook URL) is in a Secret, never here.
+   * @default - commit statuses only
+   */
+  readonly chat?: {
+    /** The service: one of CHAT_PROVIDER_TYPES (slack, msteams, googlechat, discord, rocket, webex, matrix, lark, telegram, generic, generic-hmac). */
+    readonly type: ChatProviderType;
+    /**
+     * Secret in flux-system (a DNS label) whose `address` key holds the webhook URL.
+     * @default "flux-chat-webhook"
+     */
+    readonly secretName?: string;
+    /**
+     * Channel, for services that take one (Slack, Matrix room, Telegram chat).
+     * @default - the webhook's own channel
+     */
+    readonly channel?: string;
+  };
+}
+
 /** One EKS cluster and its runner fleet. */
 export interface ClusterDefinition {
-  /** EKS cluster name; also names the Karpenter discovery tag and prefixes AWS resources. Lowercase, digits, dashes. */
+  /**
+   * EKS cluster name; also names the Karpenter discovery tag and prefixes AWS resources: lowercase letters, digits
+   * and dashes, starting with a letter, at most 40 characters.
+   */
   readonly name: string;
   /** AWS region, for example "eu-west-1". */
   readonly region: string;
@@ -229,6 +407,11 @@ export interface ClusterDefinition {
    * @default "https://gitlab.com"
    */
   readonly gitlabUrl?: string;
+  /**
+   * The CA that signs `gitlabUrl`'s certificate, when it is not one the runner image trusts (a private CA).
+   * @default - the runner image's trust store
+   */
+  readonly gitlabCa?: GitLabCaCertificate;
   /** The runners: usually one per architecture; more than one per architecture when they need different pools. */
   readonly runners: readonly RunnerDefinition[];
   /**
@@ -246,4 +429,26 @@ export interface ClusterDefinition {
    * @default true
    */
   readonly metrics?: boolean;
+  /**
+   * Alert thresholds of the cluster's PrometheusRule (rendered with `metrics`).
+   * @default - the defaults of each threshold
+   */
+  readonly alerts?: AlertOptions;
+  /**
+   * The Grafana dashboard (rendered with `metrics`).
+   * @default - sidecar label grafana_dashboard=1, in the managers' namespace
+   */
+  readonly dashboard?: DashboardOptions;
+  /**
+   * Flux notifications: commit statuses, chat alerts, the push-event receiver.
+   * @default - none
+   */
+  readonly notifications?: NotificationOptions;
+  /**
+   * Namespace of the Prometheus that scrapes the managers: the only namespace whose pods may open the managers'
+   * metrics port (9252), which also serves the runner's job list and profiling endpoints. Nothing may reach the
+   * port when `metrics` is false.
+   * @default "monitoring"
+   */
+  readonly monitoringNamespace?: string;
 }

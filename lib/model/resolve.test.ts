@@ -59,3 +59,24 @@ describe('bad input is rejected naming the field, the value and what is allowed'
     expect(() => resolveCluster(cluster({}, { concurrent: 0 }))).toThrow(/^cluster definition "test" is invalid:\n {2}- runners\[0\]\.concurrent/);
   });
 });
+
+test('alert thresholds, dashboard and notifications: defaults when absent, the definition\'s values when set', () => {
+  const defaults = resolveCluster(cluster());
+  expect(defaults.alerts).toEqual({
+    managersDownFor: '10m', systemFailureRatio: 0.1, saturatedFor: '15m', queueWaitSeconds: 300,
+    jobPodPendingFor: '10m', nodeLaunchFailures: 3, ruleLabels: {},
+  });
+  expect(defaults.dashboard).toEqual({ sidecarLabel: { key: 'grafana_dashboard', value: '1' }, namespace: 'gitlab-runner' });
+  expect(defaults.notifications).toBeUndefined();
+  const tuned = resolveCluster(cluster({
+    alerts: { queueWait: '1h', nodeLaunchFailures: 1, ruleLabels: { release: 'prom' } },
+    dashboard: { sidecarLabel: 'team/dashboards=ci', namespace: 'grafana' },
+    notifications: { gitlabProject: 'g/p', chat: { type: 'slack', secretName: 's', channel: 'c' } },
+  }));
+  expect(tuned.alerts).toMatchObject({ queueWaitSeconds: 3600, nodeLaunchFailures: 1, ruleLabels: { release: 'prom' }, managersDownFor: '10m' });
+  expect(tuned.dashboard).toEqual({ sidecarLabel: { key: 'team/dashboards', value: 'ci' }, namespace: 'grafana' });
+  expect(tuned.notifications).toEqual({
+    projectUrl: 'https://gitlab.com/g/p', commitStatusSecret: 'flux-gitlab-commit-status', webhookSecret: 'flux-gitlab-webhook',
+    chat: { type: 'slack', secretName: 's', channel: 'c' },
+  });
+});

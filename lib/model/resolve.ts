@@ -3,17 +3,25 @@
  * Charts read only resolved clusters, so a default or a name never has two sources.
  */
 import versions from '../versions.json';
-import type { ClusterDefinition, JobResources, RunnerDefinition } from './definition';
+import type { AlertOptions, ClusterDefinition, DashboardOptions, JobResources, NotificationOptions, RunnerDefinition } from './definition';
 import { platformVersions } from './versions';
 import { DRAIN_MARGIN_SECONDS } from './drain';
 import { parseDuration } from './duration';
+import { jobsRequests } from './capacity';
 import { checkConsistency } from './consistency';
-import { checkShape, type DefinitionProblem } from './schema';
-import { NAMESPACES, type ResolvedCluster, type ResolvedRunner } from './resolved';
+import { checkJobRouting } from './routing';
+import { readDefinition, type DefinitionProblem } from './schema';
+import { showValue } from './show-value';
+import { redactTokens } from './token-shapes';
+import { NAMESPACES, type ResolvedAlerts, type ResolvedCluster, type ResolvedNotifications, type ResolvedRunner } from './resolved';
 
 export * from './resolved';
 
 const DEFAULT_JOB_DEFAULTS: JobResources = { cpu: '1', memory: '2Gi', ephemeralStorage: '10Gi' };
+/** Image of jobs that name none. */
+// renovate: datasource=docker depName=alpine
+const DEFAULT_JOB_IMAGE = 'alpine:3.22';
+
 const DEFAULT_JOB_MAXIMUM: JobResources = { cpu: '4', memory: '8Gi', ephemeralStorage: '50Gi' };
 
 /**
@@ -29,8 +37,11 @@ export class DefinitionError extends Error {
     readonly cluster: string,
     readonly problems: readonly DefinitionProblem[],
   ) {
+    // Redacted once more as a whole: no message may echo a secret, whichever check wrote it.
     super(
-      `cluster definition "${cluster}" is invalid:\n${problems.map((p) => `  - ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n')}`,
+      redactTokens(
+        `cluster definition ${cluster} is invalid:\n${problems.map((p) => `  - ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n')}`,
+      ),
     );
     this.name = 'DefinitionError';
   }
@@ -49,23 +60,34 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
   const families = pool.instanceFamilies ?? [];
   const managerName = `gitlab-runner-${name}`;
   const token = runner.token;
+  const concurrent = runner.concurrent ?? 10;
+  const replicas = runner.replicas ?? 2;
+  const jobMaximum = { ...DEFAULT_JOB_MAXIMUM, ...runner.jobMaximum };
+  // Unset pool limits are derived: room for every job the managers may run at once, at its maximum size.
+  const atMaximum = jobsRequests(concurrent * replicas, jobMaximum);
+  const tags = runner.archTag === false ? [...(runner.tags ?? [])] : [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)];
+  const runUntagged = runner.runUntagged ?? false;
   return {
     name,
     arch: runner.arch,
-    tags: [runner.arch, ...(runner.tags ?? []).filter((tag) => tag !== runner.arch)],
-    runUntagged: runner.runUntagged ?? false,
-    concurrent: runner.concurrent ?? 10,
-    replicas: runner.replicas ?? 2,
+    tags,
+    sharesJobsWith: [...(runner.sharesJobsWith ?? [])],
+    runUntagged,
+    concurrent,
+    // A retiring runner's managers drain to zero; its pool keeps room for the jobs they still run (derived above).
+    replicas: runner.retiring ? 0 : replicas,
+    retiring: runner.retiring ?? false,
     jobTimeout: runner.jobTimeout ?? '1h',
     jobTimeoutSeconds,
     drainSeconds,
     jobDefaults: { ...DEFAULT_JOB_DEFAULTS, ...runner.jobDefaults },
-    jobMaximum: { ...DEFAULT_JOB_MAXIMUM, ...runner.jobMaximum },
-    defaultImage: runner.defaultImage ?? 'alpine:3.22',
+    jobMaximum,
+    defaultImage: runner.defaultImage ?? DEFAULT_JOB_IMAGE,
     token:
       token.source === 'aws-secrets-manager'
         ? { source: token.source, secretId: token.secretId, ...(token.property ? { property: token.property } : {}) }
         : { source: token.source },
+    ...(runner.tokenRevision ? { tokenRevision: runner.tokenRevision } : {}),
     tokenSecret:
       token.source === 'aws-secrets-manager'
         ? { name: `${managerName}-token`, key: 'token' }
@@ -78,13 +100,24 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
       instanceFamilies: families,
       minInstanceCpu: pool.minInstanceCpu ?? 2,
       maxInstanceCpu: pool.maxInstanceCpu ?? 16,
-      cpuLimit: pool.cpuLimit ?? '64',
-      memoryLimit: pool.memoryLimit ?? '256Gi',
+      cpuLimit: pool.cpuLimit ?? String(Math.max(64, Math.ceil(Math.round(atMaximum.cpu * 1000) / 1000))),
+      memoryLimit: pool.memoryLimit ?? `${Math.max(256, Math.ceil(atMaximum.memory / 2 ** 30))}Gi`,
       consolidationPolicy: pool.consolidationPolicy ?? 'WhenEmpty',
       consolidateAfter: pool.consolidateAfter ?? '5m',
       expireAfter: pool.expireAfter ?? '168h',
       disruptionBudget: pool.disruptionBudget ?? '10%',
       terminationGracePeriod: seconds(drainSeconds),
+    },
+    gitlab: {
+      key: `${cluster.name}/${name}`,
+      scope: runner.gitlab?.scope ?? { type: 'instance' },
+      description: `${cluster.name}/${name}: ${runner.arch} runner of EKS cluster ${cluster.name} (runner-fleet)`,
+      tagList: tags,
+      runUntagged,
+      locked: runner.gitlab?.locked ?? false,
+      paused: runner.gitlab?.paused ?? false,
+      accessLevel: runner.gitlab?.accessLevel ?? 'not_protected',
+      maximumTimeout: jobTimeoutSeconds,
     },
     names: {
       manager: managerName,
@@ -94,15 +127,48 @@ function resolveRunner(cluster: ClusterDefinition, runner: RunnerDefinition): Re
   };
 }
 
+/** Alert thresholds with their defaults; durations in Prometheus' notation, which the definition's notation is. */
+function resolveAlerts(alerts: AlertOptions): ResolvedAlerts {
+  return {
+    managersDownFor: alerts.managersDownFor ?? '10m',
+    systemFailureRatio: alerts.systemFailureRatio ?? 0.1,
+    saturatedFor: alerts.saturatedFor ?? '15m',
+    queueWaitSeconds: parseDuration(alerts.queueWait ?? '5m'),
+    jobPodPendingFor: alerts.jobPodPendingFor ?? '10m',
+    nodeLaunchFailures: alerts.nodeLaunchFailures ?? 3,
+    ruleLabels: { ...alerts.ruleLabels },
+  };
+}
+
+function resolveDashboard(dashboard: DashboardOptions): ResolvedCluster['dashboard'] {
+  const [key, value] = (dashboard.sidecarLabel ?? 'grafana_dashboard=1').split('=') as [string, string];
+  return { sidecarLabel: { key, value }, namespace: dashboard.namespace ?? NAMESPACES.managers };
+}
+
+function resolveNotifications(cluster: ClusterDefinition, notifications: NotificationOptions): ResolvedNotifications {
+  const chat = notifications.chat;
+  return {
+    projectUrl: `${(cluster.gitlabUrl ?? 'https://gitlab.com').replace(/\/+$/, '')}/${notifications.gitlabProject}`,
+    commitStatusSecret: 'flux-gitlab-commit-status',
+    webhookSecret: 'flux-gitlab-webhook',
+    ...(chat
+      ? { chat: { type: chat.type, secretName: chat.secretName ?? 'flux-chat-webhook', ...(chat.channel ? { channel: chat.channel } : {}) } }
+      : {}),
+  };
+}
+
 /**
  * Validates a definition (shape first, then cross-field consistency) and resolves its defaults.
  * Throws a DefinitionError naming the cluster, each field, its value and what is allowed.
  */
-export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
+export function resolveCluster(input: ClusterDefinition, position?: number): ResolvedCluster {
+  const name = (input as { name?: unknown } | null)?.name;
   const label =
-    typeof (definition as { name?: unknown } | null)?.name === 'string' ? (definition as { name: string }).name : '(unnamed)';
-  const shapeProblems = checkShape(definition);
-  if (shapeProblems.length) throw new DefinitionError(label, shapeProblems);
+    typeof name === 'string' && /^[a-z0-9-]{1,63}$/.test(name)
+      ? `"${name}"`
+      : `${position === undefined ? 'without a valid name' : `number ${position + 1} in the list`} (name ${showValue(name)})`;
+  const { definition, problems: shapeProblems } = readDefinition(input);
+  if (!definition) throw new DefinitionError(label, shapeProblems);
 
   const runners = definition.runners.map((runner) => resolveRunner(definition, runner));
   const architectures = [...new Set(runners.map((r) => r.arch))].sort();
@@ -112,6 +178,7 @@ export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
     region: definition.region,
     kubernetesVersion: definition.kubernetesVersion ?? versions.kubernetes.default,
     gitlabUrl: (definition.gitlabUrl ?? 'https://gitlab.com').replace(/\/+$/, ''),
+    ...(definition.gitlabCa ? { gitlabCa: { ...definition.gitlabCa, key: definition.gitlabCa.key ?? 'ca.crt' } } : {}),
     runners,
     nodeClass: {
       name: 'gitlab-ci',
@@ -130,10 +197,16 @@ export function resolveCluster(definition: ClusterDefinition): ResolvedCluster {
       ? { cache: { bucket: definition.cache.bucket, region: definition.cache.region ?? definition.region } }
       : {}),
     metrics: definition.metrics ?? true,
+    alerts: resolveAlerts(definition.alerts ?? {}),
+    dashboard: resolveDashboard(definition.dashboard ?? {}),
+    ...(definition.notifications ? { notifications: resolveNotifications(definition, definition.notifications) } : {}),
+    monitoringNamespace: definition.monitoringNamespace ?? 'monitoring',
     namespaces: NAMESPACES,
   };
 
   const problems = checkConsistency(resolved);
-  if (problems.length) throw new DefinitionError(definition.name, problems);
+  // Routing speaks of runners by name: only meaningful once the names are unique.
+  if (new Set(runners.map((r) => r.name)).size === runners.length) problems.push(...checkJobRouting(resolved));
+  if (problems.length) throw new DefinitionError(label, problems);
   return resolved;
 }

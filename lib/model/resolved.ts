@@ -3,7 +3,7 @@
  * shares. Types and constants only, so the model's checks (consistency, capacity, AWS names) can read a resolved
  * cluster without importing the resolver that runs them.
  */
-import type { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, JobResources } from './definition';
+import type { Architecture, CapacityType, ChatProviderType, ConsolidationPolicy, GitLabCaCertificate, InstanceCategory, JobResources, RunnerAccessLevel, RunnerScope } from './definition';
 
 /** Namespaces every cluster uses: managers and job pods apart, so each gets its own Pod Security level. */
 export const NAMESPACES = {
@@ -49,13 +49,35 @@ export type ResolvedToken =
   | { readonly source: 'aws-secrets-manager'; readonly secretId: string; readonly property?: string }
   | { readonly source: 'existing-secret' };
 
+/** The runner object in GitLab, every field derived from the definition: what `gitlab:apply` sets. */
+export interface ResolvedRunnerGitLab {
+  /** Names the runner across GitLab and this repository: `<cluster>/<runner>`. */
+  readonly key: string;
+  readonly scope: RunnerScope;
+  /** Names the cluster and the runner, as GitLab lists it. */
+  readonly description: string;
+  /** The runner's tags (its architecture always among them). */
+  readonly tagList: readonly string[];
+  readonly runUntagged: boolean;
+  readonly locked: boolean;
+  readonly paused: boolean;
+  readonly accessLevel: RunnerAccessLevel;
+  /** Seconds: the runner's `jobTimeout`, so that no project's timeout lets a job outlast the managers' drain. */
+  readonly maximumTimeout: number;
+}
+
 export interface ResolvedRunner {
   readonly name: string;
   readonly arch: Architecture;
   readonly tags: readonly string[];
+  /** Runner names whose jobs this runner may take too (its tags include theirs). */
+  readonly sharesJobsWith: readonly string[];
   readonly runUntagged: boolean;
   readonly concurrent: number;
+  /** Manager replicas as rendered: 0 while the runner is retiring. */
   readonly replicas: number;
+  /** Draining towards removal: no managers, everything they need kept (see RunnerDefinition.retiring). */
+  readonly retiring: boolean;
   readonly jobTimeout: string;
   readonly jobTimeoutSeconds: number;
   /** Derived: how long a manager may take to drain (longest job + margin); its pod's termination grace period. */
@@ -64,9 +86,13 @@ export interface ResolvedRunner {
   readonly jobMaximum: JobResources;
   readonly defaultImage: string;
   readonly token: ResolvedToken;
+  /** Names the token's current value; the managers roll when it changes. */
+  readonly tokenRevision?: string;
   /** The Secret the manager reads its token from, and the key in it. */
   readonly tokenSecret: { readonly name: string; readonly key: string };
   readonly jobPool: ResolvedJobPool;
+  /** The runner's settings in GitLab. */
+  readonly gitlab: ResolvedRunnerGitLab;
   /** Names derived once. */
   readonly names: {
     /** Manager Deployment, ServiceAccount, ConfigMap, PDB, Role and RoleBinding. */
@@ -83,6 +109,8 @@ export interface ResolvedCluster {
   readonly region: string;
   readonly kubernetesVersion: string;
   readonly gitlabUrl: string;
+  /** The private CA of `gitlabUrl`, when the definition names one; the runner reads it as `tls-ca-file`. */
+  readonly gitlabCa?: Required<GitLabCaCertificate>;
   readonly runners: readonly ResolvedRunner[];
   readonly nodeClass: {
     readonly name: string;
@@ -96,5 +124,31 @@ export interface ResolvedCluster {
   readonly managerPool: { readonly name: string; readonly architectures: readonly Architecture[]; readonly terminationGracePeriod: string };
   readonly cache?: { readonly bucket: string; readonly region: string };
   readonly metrics: boolean;
+  /** Alert thresholds, durations as PromQL durations ("10m"). */
+  readonly alerts: ResolvedAlerts;
+  readonly dashboard: { readonly sidecarLabel: { readonly key: string; readonly value: string }; readonly namespace: string };
+  readonly notifications?: ResolvedNotifications;
+  /** The only namespace whose pods may reach the managers' metrics port (none when `metrics` is false). */
+  readonly monitoringNamespace: string;
   readonly namespaces: typeof NAMESPACES;
+}
+
+export interface ResolvedAlerts {
+  readonly managersDownFor: string;
+  readonly systemFailureRatio: number;
+  readonly saturatedFor: string;
+  readonly queueWaitSeconds: number;
+  readonly jobPodPendingFor: string;
+  readonly nodeLaunchFailures: number;
+  readonly ruleLabels: Readonly<Record<string, string>>;
+}
+
+export interface ResolvedNotifications {
+  /** The GitLab project's URL, the commit-status Provider's address. */
+  readonly projectUrl: string;
+  /** Secret (key `token`) with a GitLab token that may set commit statuses. */
+  readonly commitStatusSecret: string;
+  /** Secret (key `token`) GitLab signs push events with. */
+  readonly webhookSecret: string;
+  readonly chat?: { readonly type: ChatProviderType; readonly secretName: string; readonly channel?: string };
 }

@@ -8,15 +8,25 @@ import versions from '../versions.json';
 import {
   ARCHITECTURES,
   CAPACITY_TYPES,
+  CHAT_PROVIDER_TYPES,
   CONSOLIDATION_POLICIES,
   INSTANCE_CATEGORY_MEMORY_PER_VCPU,
+  RUNNER_ACCESS_LEVELS,
   type ClusterDefinition,
   type InstanceCategory,
 } from './definition';
-import { isDuration } from './duration';
-import { isQuantity } from './quantity';
+import { isDuration, parseDuration } from './duration';
+import { toPlainData } from './plain-data';
+import { formatPath, isWithin, type DefinitionProblem } from './problems';
+import { isQuantity, parseQuantity } from './quantity';
+import { findSecrets } from './secrets';
+import { showValue } from './show-value';
+
+export type { DefinitionProblem } from './problems';
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const LABEL_KEY = /^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/;
 
 /** An EKS-optimized AMI alias pinned to a release: never `@latest`. */
 export const PINNED_AMI_ALIAS = /^(al2023@v[0-9]{8}|bottlerocket@v[0-9]+\.[0-9]+\.[0-9]+)$/;
@@ -50,15 +60,74 @@ const wholeNumber = (min: number, max: number) =>
     error: `must be a whole number from ${min} to ${max}`,
   }).max(max, { error: `must be a whole number from ${min} to ${max}` });
 
-const quantity = text('a Kubernetes quantity').refine(isQuantity, {
-  error: 'must be a Kubernetes quantity such as 500m, 2, 512Mi or 4Gi',
+/** CPU: cores or millicores, more than zero ("2cores" or "2Gi" of CPU is a mistake, not 2^31 cores). */
+const cpuQuantity = text('a CPU quantity').refine((v) => /^[0-9]+(\.[0-9]+)?m?$/.test(v) && parseQuantity(v) > 0, {
+  error: 'must be a CPU quantity above zero, in cores or millicores, such as 500m, 2 or 1.5',
 });
 
-const duration = text('a duration').refine(isDuration, { error: 'must be a duration such as 90m, 3h or 1h30m' });
+/** Memory and storage: bytes with a unit, more than zero ("256" is 256 bytes, "512m" is half a byte). */
+const byteQuantity = text('a memory or storage quantity').refine(
+  (v) => isQuantity(v) && /[kMGTPE]i?$|[KMGTPE]i$/.test(v) && parseQuantity(v) > 0,
+  { error: 'must be a memory or storage quantity above zero with a unit, such as 512Mi, 8Gi or 1Ti' },
+);
 
-const durationOrNever = text('a duration or "Never"').refine((v) => v === 'Never' || isDuration(v), {
-  error: 'must be a duration such as 30m or 168h, or "Never"',
+/** The longest duration Go (Karpenter, the runner) can hold: 2562047h. */
+const GO_MAX_DURATION_SECONDS = 2562047 * 3600;
+
+/** GitLab refuses a runner maximum timeout under 10 minutes and project timeouts of a month or more. */
+const JOB_TIMEOUT_SECONDS = { min: 600, max: 720 * 3600 } as const;
+
+const jobTimeout = text('a duration').refine(
+  (v) => isDuration(v) && parseDuration(v) >= JOB_TIMEOUT_SECONDS.min && parseDuration(v) <= JOB_TIMEOUT_SECONDS.max,
+  { error: 'must be a duration from 10m (GitLab\'s shortest maximum timeout) to 720h (GitLab\'s one month), such as 90m, 3h or 1h30m' },
+);
+
+/** A positive duration in the definition's notation, which Prometheus reads too (alert thresholds). */
+const duration = text('a duration').refine((v) => isDuration(v) && parseDuration(v) > 0, {
+  error: 'must be a duration such as 90m, 3h or 1h30m',
 });
+
+const durationOrNever = (least: 0 | 1) =>
+  text('a duration or "Never"').refine(
+    (v) => v === 'Never' || (isDuration(v) && parseDuration(v) >= least && parseDuration(v) <= GO_MAX_DURATION_SECONDS),
+    { error: `must be a duration ${least ? 'above zero' : 'from 0s'} up to 2562047h, such as 30m or 168h, or "Never"` },
+  );
+
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-[0-9]$/;
+const awsRegion = text('an AWS region').regex(AWS_REGION, { error: 'must be an AWS region such as eu-west-1 or us-east-2' });
+
+/**
+ * S3's rules for general purpose bucket names, and no dots: a dotted name breaks the TLS certificate of
+ * virtual-hosted HTTPS, which the runner's S3 client uses.
+ */
+export function s3BucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'must be 3 to 63 characters';
+  if (!/^[a-z0-9-.]+$/.test(name)) return 'must be lowercase letters, digits and dashes';
+  if (name.includes('.')) return 'must not contain dots (they break virtual-hosted HTTPS to S3)';
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'must start and end with a letter or digit';
+  for (const prefix of ['xn--', 'sthree-', 'amzn-s3-demo-']) if (name.startsWith(prefix)) return `must not start with "${prefix}" (reserved by S3)`;
+  for (const suffix of ['-s3alias', '--ol-s3', '--x-s3', '--table-s3']) if (name.endsWith(suffix)) return `must not end with "${suffix}" (reserved by S3)`;
+  return undefined;
+}
+
+/**
+ * The GitLab URL exactly as it will be rendered: https, no credentials, query or fragment, and written the way a
+ * URL parser writes it back (no surrounding spaces, no "https:gitlab.com" the parser would repair, lowercase
+ * host), so that what is checked is what the runner is given.
+ */
+function gitlabUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an https URL of a GitLab instance, such as https://gitlab.com';
+  }
+  if (url.protocol !== 'https:') return 'must be an https URL of a GitLab instance, such as https://gitlab.com';
+  if (url.username || url.password) return 'must not carry credentials (the runner authenticates with its token)';
+  if (url.search || url.hash) return 'must not have a query or fragment';
+  if (value !== url.href && `${value}/` !== url.href) return `must be written as a URL parser writes it, ${JSON.stringify(url.href.replace(/\/$/, ''))}`;
+  return undefined;
+}
 
 function enumOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `must be one of ${oneOf(values)}` });
@@ -73,9 +142,9 @@ function uniqueList<T extends z.ZodType>(item: T, what: string) {
 }
 
 const jobResources = strictObject({
-  cpu: quantity.optional(),
-  memory: quantity.optional(),
-  ephemeralStorage: quantity.optional(),
+  cpu: cpuQuantity.optional(),
+  memory: byteQuantity.optional(),
+  ephemeralStorage: byteQuantity.optional(),
 });
 
 const instanceCategories = Object.keys(INSTANCE_CATEGORY_MEMORY_PER_VCPU) as [InstanceCategory, ...InstanceCategory[]];
@@ -113,11 +182,11 @@ const nodePool = strictObject({
   ).optional(),
   minInstanceCpu: wholeNumber(1, 192).optional(),
   maxInstanceCpu: wholeNumber(1, 192).optional(),
-  cpuLimit: quantity.optional(),
-  memoryLimit: quantity.optional(),
+  cpuLimit: cpuQuantity.optional(),
+  memoryLimit: byteQuantity.optional(),
   consolidationPolicy: enumOf(CONSOLIDATION_POLICIES).optional(),
-  consolidateAfter: durationOrNever.optional(),
-  expireAfter: durationOrNever.optional(),
+  consolidateAfter: durationOrNever(0).optional(),
+  expireAfter: durationOrNever(1).optional(),
   disruptionBudget: text('a node count or percentage')
     .regex(/^([0-9]+|[0-9]{1,2}%|100%)$/, { error: 'must be a node count such as 2 or a percentage such as 10%' })
     .optional(),
@@ -128,6 +197,46 @@ const image = text('a container image').regex(
   { error: 'must be a container image reference such as alpine:3.22' },
 ).refine((ref) => /(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$/.test(ref) && !ref.endsWith(':latest'), {
   error: 'must be pinned to a version tag or digest (not :latest, not untagged)',
+});
+
+/**
+ * A GitLab namespace path: segments of letters, digits, "_", "-" and ".", not starting with "-" or ending in
+ * ".git"/".atom" (GitLab's path rules), joined by "/".
+ */
+const GITLAB_PATH_SEGMENT = /^(?!.*\.(git|atom)$)[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}$/;
+const gitlabPath = (what: string, minSegments: number) =>
+  text(`a ${what} full path`).refine((value) => {
+    const segments = value.split('/');
+    return segments.length >= minSegments && segments.every((segment) => GITLAB_PATH_SEGMENT.test(segment));
+  }, {
+    error: `must be a ${what} full path such as ${minSegments > 1 ? '"platform/app"' : '"platform" or "platform/ci"'} (letters, digits, "_", "-", "." per segment, no leading or trailing "/")`,
+  });
+
+const runnerScope = z.discriminatedUnion(
+  'type',
+  [
+    strictObject({ type: z.literal('instance') }),
+    strictObject({ type: z.literal('group'), path: gitlabPath('group', 1) }),
+    strictObject({ type: z.literal('project'), path: gitlabPath('project', 2) }),
+  ],
+  { error: 'must have type "instance", "group" (with path) or "project" (with path)' },
+);
+
+const runnerGitLab = strictObject({
+  scope: runnerScope.optional(),
+  locked: z.boolean({ error: 'must be true or false' }).optional(),
+  paused: z.boolean({ error: 'must be true or false' }).optional(),
+  accessLevel: enumOf(RUNNER_ACCESS_LEVELS).optional(),
+});
+
+const gitlabCa = strictObject({
+  source: enumOf(['config-map', 'secret'] as const),
+  name: text('a ConfigMap or Secret name').regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
+    error: 'must be a Kubernetes object name (lowercase letters, digits, "-" and ".")',
+  }),
+  key: text('a key')
+    .regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: 'must be a ConfigMap/Secret key (letters, digits, "-", "_", ".")' })
+    .optional(),
 });
 
 const runner = strictObject({
@@ -143,14 +252,27 @@ const runner = strictObject({
     .refine((list) => new Set(list).size === list.length, { error: 'must not repeat a tag' })
     .readonly()
     .optional(),
+  archTag: z.boolean({ error: 'must be true or false' }).optional(),
+  sharesJobsWith: z
+    .array(dnsLabel(20), { error: 'must be a list of runner names' })
+    .refine((list) => new Set(list).size === list.length, { error: 'must not repeat a runner' })
+    .readonly()
+    .optional(),
   runUntagged: z.boolean({ error: 'must be true or false' }).optional(),
   concurrent: wholeNumber(1, 500).optional(),
   replicas: wholeNumber(1, 10).optional(),
-  jobTimeout: duration.optional(),
+  retiring: z.boolean({ error: 'must be true or false' }).optional(),
+  jobTimeout: jobTimeout.optional(),
   jobDefaults: jobResources.optional(),
   jobMaximum: jobResources.optional(),
   defaultImage: image.optional(),
   token: tokenSource,
+  gitlab: runnerGitLab.optional(),
+  tokenRevision: text('a token revision')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+      error: 'must be a short name such as 2026-12-02 or r7 (letters, digits, "._-", at most 63 characters)',
+    })
+    .optional(),
   nodePool: nodePool.optional(),
 });
 
@@ -158,25 +280,17 @@ const supportedVersions = versions.kubernetes.supported as [string, ...string[]]
 
 export const clusterDefinitionSchema = strictObject({
   name: dnsLabel(40),
-  region: text('an AWS region').regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-[0-9]$/, {
-    error: 'must be an AWS region such as eu-west-1 or us-east-2',
-  }),
+  region: awsRegion,
   kubernetesVersion: z
     .enum(supportedVersions, { error: `must be a Kubernetes version EKS offers: ${oneOf(supportedVersions)}` })
     .optional(),
   gitlabUrl: text('an https URL')
-    .refine(
-      (value) => {
-        try {
-          const url = new URL(value);
-          return url.protocol === 'https:' && !url.search && !url.hash && !url.username && !url.password;
-        } catch {
-          return false;
-        }
-      },
-      { error: 'must be an https URL of a GitLab instance, such as https://gitlab.com' },
-    )
+    .check((ctx) => {
+      const problem = gitlabUrlProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+    })
     .optional(),
+  gitlabCa: gitlabCa.optional(),
   runners: z.array(runner, { error: 'must be a list of runners' }).min(1, { error: 'must list at least one runner' }).readonly(),
   nodeClass: strictObject({
     amiAlias: text('an AMI alias')
@@ -187,50 +301,91 @@ export const clusterDefinitionSchema = strictObject({
     nodeRole: text('an IAM role name')
       .regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM role name (at most 64 of letters, digits, +=,.@_-)' })
       .optional(),
-    rootVolumeSize: quantity.optional(),
+    rootVolumeSize: byteQuantity.optional(),
   }).optional(),
   cache: strictObject({
-    bucket: text('an S3 bucket name').regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-      error: 'must be an S3 bucket name (3–63 lowercase letters, digits, dots and dashes)',
+    bucket: text('an S3 bucket name').check((ctx) => {
+      const problem = s3BucketNameProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', message: `must be an S3 bucket name: ${problem}`, input: ctx.value });
     }),
-    region: text('an AWS region').regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/, {
-      error: 'must be an AWS region such as eu-west-1',
-    }).optional(),
+    region: awsRegion.optional(),
   }).optional(),
   metrics: z.boolean({ error: 'must be true or false' }).optional(),
+  alerts: strictObject({
+    managersDownFor: duration.optional(),
+    systemFailureRatio: z
+      .number({ error: 'must be a number greater than 0 and at most 1' })
+      .gt(0, { error: 'must be a number greater than 0 and at most 1' })
+      .max(1, { error: 'must be a number greater than 0 and at most 1' })
+      .optional(),
+    saturatedFor: duration.optional(),
+    queueWait: duration.optional(),
+    jobPodPendingFor: duration.optional(),
+    nodeLaunchFailures: wholeNumber(1, 1000).optional(),
+    ruleLabels: z
+      .record(
+        text('a label name').regex(LABEL_KEY, { error: 'must be a Kubernetes label key' }),
+        text('a label value').regex(LABEL_VALUE, { error: 'must be a Kubernetes label value' }),
+        { error: 'must be an object of label keys to values' },
+      )
+      .optional(),
+  }).optional(),
+  dashboard: strictObject({
+    sidecarLabel: text('a label, key=value')
+      .refine((v) => {
+        const [key, value, ...rest] = v.split('=');
+        return rest.length === 0 && value !== undefined && LABEL_KEY.test(key!) && LABEL_VALUE.test(value);
+      }, { error: 'must be a Kubernetes label as key=value, such as grafana_dashboard=1' })
+      .optional(),
+    namespace: dnsLabel(63).optional(),
+  }).optional(),
+  notifications: strictObject({
+    gitlabProject: text('a GitLab project path').regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/, {
+      error: 'must be a GitLab project path such as platform/runner-fleet (group, subgroups, project; no URL)',
+    }),
+    chat: strictObject({
+      type: enumOf(CHAT_PROVIDER_TYPES),
+      secretName: dnsLabel(63).optional(),
+      channel: text('a channel name').min(1, { error: 'must not be empty' }).optional(),
+    }).optional(),
+  }).optional(),
+  monitoringNamespace: dnsLabel(63).optional(),
 }) satisfies z.ZodType<ClusterDefinition>;
 
-/** Renders a zod path as people write it: runners[0].nodePool.cpuLimit. */
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
-    .join('');
+/** A definition read: the validated copy (only when there is no problem) and every problem found. */
+export interface ReadDefinition {
+  readonly definition?: ClusterDefinition;
+  readonly problems: DefinitionProblem[];
 }
 
-function formatValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
-}
-
-/** One problem with a definition: where, what was given, what is allowed. */
-export interface DefinitionProblem {
-  readonly path: string;
-  readonly message: string;
+/**
+ * Reads a definition as written: copies it as plain data (lib/model/plain-data.ts), refuses secrets in it, then
+ * checks its shape. Everything after reads only the returned copy, so what was checked is what is rendered.
+ * Each problem is `path: message, got value`, one per field (a field refused as non-data or as a secret is not
+ * reported again by the shape check).
+ */
+export function readDefinition(input: unknown): ReadDefinition {
+  const plain = toPlainData(input);
+  const secrets = findSecrets(plain.data);
+  const early = [...plain.problems, ...secrets];
+  const result = clusterDefinitionSchema.safeParse(plain.data, { reportInput: true });
+  const shape = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        // A discriminator issue carries the whole object; show the value at the path instead.
+        const last = issue.path[issue.path.length - 1];
+        const input =
+          typeof last === 'string' && issue.input !== null && typeof issue.input === 'object' && last in issue.input
+            ? (issue.input as Record<string, unknown>)[last]
+            : issue.input;
+        const got = issue.code === 'unrecognized_keys' ? '' : `, got ${showValue(input)}`;
+        return { path: formatPath(issue.path), message: `${issue.message}${got}` };
+      });
+  const problems = [...early, ...shape.filter((p) => !early.some((e) => isWithin(p.path, e.path)))];
+  return problems.length || !result.success ? { problems } : { definition: result.data as ClusterDefinition, problems };
 }
 
 /** Checks the shape of a definition; returns every problem, formatted `path: message, got value`. */
 export function checkShape(input: unknown): DefinitionProblem[] {
-  const result = clusterDefinitionSchema.safeParse(input, { reportInput: true });
-  if (result.success) return [];
-  return result.error.issues.map((issue) => {
-    // A discriminator issue carries the whole object; show the value at the path instead.
-    const last = issue.path[issue.path.length - 1];
-    const input =
-      typeof last === 'string' && issue.input !== null && typeof issue.input === 'object' && last in issue.input
-        ? (issue.input as Record<string, unknown>)[last]
-        : issue.input;
-    const got = issue.code === 'unrecognized_keys' ? '' : `, got ${formatValue(input)}`;
-    return { path: formatPath(issue.path), message: `${issue.message}${got}` };
-  });
+  return readDefinition(input).problems;
 }

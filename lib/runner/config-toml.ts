@@ -4,7 +4,7 @@
  * The token is not in it: the manager's entrypoint puts it in at start, from the Secret (see entrypoint.ts).
  */
 import TOML from '@iarna/toml';
-import { HELPER_REQUESTS } from '../model/capacity';
+import { HELPER_REQUESTS, largestNodeAllocatable } from '../model/capacity';
 import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../model/resolve';
 
 /** Port of the manager's metrics and health endpoint. */
@@ -18,6 +18,13 @@ export const TOKEN_PLACEHOLDER = '__RUNNER_TOKEN_FROM_SECRET__';
  * and the runner's default of 180 s fails jobs on an empty pool.
  */
 export const POLL_TIMEOUT_SECONDS = 900;
+
+/**
+ * Where the manager pod mounts the GitLab instance's private CA (from the ConfigMap or Secret the definition names),
+ * read by the runner as `tls-ca-file`; the runner also hands it to its jobs, for git clones.
+ */
+export const GITLAB_CA_DIR = '/etc/gitlab-runner-ca';
+export const GITLAB_CA_FILE = `${GITLAB_CA_DIR}/ca.crt`;
 
 /** Helper container limit: git clones and cache archives of big repositories need more than its request. */
 const HELPER_MEMORY_LIMIT = '1Gi';
@@ -52,6 +59,8 @@ export interface KubernetesExecutorConfig {
   readonly helper_memory_request: string;
   readonly helper_memory_limit: string;
   readonly helper_ephemeral_storage_request: string;
+  readonly pod_cpu_limit: string;
+  readonly pod_memory_limit: string;
   readonly service_cpu_request: string;
   readonly service_memory_request: string;
   readonly service_memory_limit: string;
@@ -69,18 +78,14 @@ export interface KubernetesExecutorConfig {
   readonly helper_container_security_context: ContainerSecurityContext;
   readonly service_container_security_context: ContainerSecurityContext;
   readonly init_permissions_container_security_context: ContainerSecurityContext;
-  readonly pod_spec: readonly PodSpecPatch[];
 }
 
-/** `[[runners.kubernetes.pod_spec]]`: a patch the runner applies to every job pod's spec it generates. */
-interface PodSpecPatch {
-  readonly name: string;
-  readonly patch_type: 'json' | 'merge' | 'strategic';
-  readonly patch: string;
-}
-
+/** `KubernetesContainerSecurityContext` of the runner (common/config.go): the keys this project sets. */
 interface ContainerSecurityContext {
   readonly capabilities: { readonly drop: readonly string[]; readonly add: readonly string[] };
+  readonly privileged?: boolean;
+  readonly allow_privilege_escalation?: boolean;
+  readonly read_only_root_filesystem?: boolean;
 }
 
 /** One `[[runners]]` entry: one GitLab runner (its token is the placeholder until the entrypoint runs). */
@@ -88,6 +93,8 @@ export interface RunnerSection {
   readonly name: string;
   readonly url: string;
   readonly token: string;
+  /** PEM file of the CAs the runner trusts for `url`, when GitLab sits behind a private CA. */
+  readonly 'tls-ca-file'?: string;
   readonly executor: 'kubernetes';
   readonly limit: number;
   readonly request_concurrency: number;
@@ -111,6 +118,28 @@ export interface RunnerConfig {
   readonly log_format: 'json';
   readonly listen_address: string;
   readonly runners: RunnerSection[];
+}
+
+/**
+ * Feature flags that differ from the pinned runner's defaults, and only those: a flag set to its default is noise,
+ * and one the runner deprecates breaks when it is removed (lib/runner/runner-feature-flags.json, checked by test).
+ */
+export const FEATURE_FLAGS: Readonly<Record<string, boolean>> = {
+  // The pod's events (scheduling, image pulls) in the job log while it starts: why a job waits for a node.
+  FF_PRINT_POD_EVENTS: true,
+};
+
+/**
+ * Pod-level limits of a job pod: what the largest node of its pool can give (allocatable), so they cap nothing the
+ * node does not; the containers' own limits still apply. They exist only so that the API server computes the
+ * pod's requests (and so its QoS class) from its containers (see runnerConfig).
+ */
+export function podLimits(cluster: ResolvedCluster, runner: ResolvedRunner): { pod_cpu_limit: string; pod_memory_limit: string } {
+  const node = largestNodeAllocatable(runner.jobPool, cluster.nodeClass.rootVolumeSize);
+  return {
+    pod_cpu_limit: `${Math.floor(Math.round(node.cpu * 1e6) / 1e3)}m`,
+    pod_memory_limit: `${Math.floor(node.memory / 2 ** 20)}Mi`,
+  };
 }
 
 /** Job pod capacity-type label value: what the pool may give a job. */
@@ -143,17 +172,12 @@ export function runnerConfig(cluster: ResolvedCluster, runner: ResolvedRunner): 
         name: runner.names.gitlab,
         url: cluster.gitlabUrl,
         token: TOKEN_PLACEHOLDER,
+        ...(cluster.gitlabCa ? { 'tls-ca-file': GITLAB_CA_FILE } : {}),
         executor: 'kubernetes',
         limit: runner.concurrent,
         request_concurrency: Math.min(4, runner.concurrent),
         output_limit: 16384,
-        feature_flags: {
-          FF_USE_POD_ACTIVE_DEADLINE_SECONDS: true,
-          FF_PRINT_POD_EVENTS: true,
-          FF_USE_FASTZIP: true,
-          // Applies pod_spec below (a beta feature of the runner; off, the patch is ignored).
-          FF_USE_ADVANCED_POD_SPEC_CONFIGURATION: true,
-        },
+        feature_flags: FEATURE_FLAGS,
         ...(cluster.cache
           ? {
               cache: {
@@ -198,6 +222,12 @@ export function runnerConfig(cluster: ResolvedCluster, runner: ResolvedRunner): 
           helper_memory_request: HELPER_REQUESTS.memory,
           helper_memory_limit: HELPER_MEMORY_LIMIT,
           helper_ephemeral_storage_request: HELPER_REQUESTS.ephemeralStorage,
+          // Pod-level limits, no pod-level requests: on Kubernetes 1.34+ the runner always sends a pod-level
+          // \`resources\` object, and an empty one makes job pods BestEffort whatever their containers request. With
+          // limits only, the API server defaults the pod's requests to the sum of its containers' requests (whatever
+          // a job raised them to, however many services it has), so the pod is Burstable as its requests imply and
+          // is scheduled on them. pod_*_request would have to cover every job's raised requests and services.
+          ...podLimits(cluster, runner),
           service_cpu_request: SERVICE_REQUESTS.cpu,
           service_memory_request: SERVICE_REQUESTS.memory,
           service_memory_limit: max.memory,
@@ -218,9 +248,7 @@ export function runnerConfig(cluster: ResolvedCluster, runner: ResolvedRunner): 
           build_container_security_context: jobContainerSecurityContext,
           helper_container_security_context: jobContainerSecurityContext,
           service_container_security_context: jobContainerSecurityContext,
-          // The init-permissions container has its own setting: the three above do not reach it.
-          init_permissions_container_security_context: jobContainerSecurityContext,
-          pod_spec: [JOB_POD_QOS_FROM_CONTAINERS],
+          init_permissions_container_security_context: initPermissionsSecurityContext,
         },
       },
     ],
@@ -249,16 +277,15 @@ export const JOB_CAPABILITIES = [
 const jobContainerSecurityContext: ContainerSecurityContext = { capabilities: { drop: ['ALL'], add: JOB_CAPABILITIES } };
 
 /**
- * The runner always sends a pod-level `resources` object, empty unless pod_cpu_request & co are set. With the
- * PodLevelResources feature (on by default since Kubernetes 1.34) the API server then computes the QoS class from
- * that empty object: every job pod is `BestEffort` (first evicted under memory pressure) whatever its containers
- * request. Pod-level requests would have to cover every container a job may raise or add (services), so instead
- * the empty object is removed and the QoS class follows the containers' requests and limits (Burstable).
+ * The init-permissions container only creates the job log and makes it world-writable (\`touch\` and \`chmod 777\`
+ * of a file it owns, on an emptyDir): it needs no capability and never writes its root filesystem. The runner does
+ * not give it the build, helper or service context, so it gets its own.
  */
-export const JOB_POD_QOS_FROM_CONTAINERS: PodSpecPatch = {
-  name: 'qos-from-container-resources',
-  patch_type: 'merge',
-  patch: '{"resources": null}',
+const initPermissionsSecurityContext: ContainerSecurityContext = {
+  capabilities: { drop: ['ALL'], add: [] },
+  privileged: false,
+  allow_privilege_escalation: false,
+  read_only_root_filesystem: true,
 };
 
 /** config.toml text for one runner manager (with the token placeholder). */

@@ -20,18 +20,21 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function runEntrypoint(token: string | undefined) {
+function entrypointEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: `${dir}:/usr/bin:/bin`,
+    RUNNER_TEMPLATE: join(dir, 'config.template.toml'),
+    RUNNER_TOKEN_FILE: join(dir, 'token'),
+    RUNNER_TOKEN_REVISION_FILE: join(dir, 'revision'),
+    RUNNER_CONFIG: join(dir, 'config.toml'),
+    RUNNER_HOME: dir,
+    ...extra,
+  };
+}
+
+function runEntrypoint(token: string | undefined, extra: Record<string, string> = {}) {
   if (token !== undefined) writeFileSync(join(dir, 'token'), token);
-  return spawnSync('/bin/sh', [join(dir, 'entrypoint.sh')], {
-    encoding: 'utf8',
-    env: {
-      PATH: `${dir}:/usr/bin:/bin`,
-      RUNNER_TEMPLATE: join(dir, 'config.template.toml'),
-      RUNNER_TOKEN_FILE: join(dir, 'token'),
-      RUNNER_CONFIG: join(dir, 'config.toml'),
-      RUNNER_HOME: dir,
-    },
-  });
+  return spawnSync('/bin/sh', [join(dir, 'entrypoint.sh')], { encoding: 'utf8', env: entrypointEnv(extra) });
 }
 
 test('writes the token into config.toml in place of the placeholder, then execs gitlab-runner run', () => {
@@ -67,6 +70,42 @@ test('refuses to start without a token file', () => {
   const result = runEntrypoint(undefined);
   expect(result.status).toBe(1);
   expect(result.stderr).toMatch(/runner token file .* is missing or unreadable/);
+});
+
+describe('after a token rotation (TOKEN_REVISION set)', () => {
+  test('starts at once when the Secret already carries the revision', () => {
+    writeFileSync(join(dir, 'revision'), 'r2');
+    const result = runEntrypoint(FAKE_TOKEN, { TOKEN_REVISION: 'r2' });
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(dir, 'config.toml'), 'utf8')).toContain(FAKE_TOKEN);
+  });
+
+  test.each([
+    ['an older revision', 'r1'],
+    ['no revision yet (a Secret made before the first rotation)', undefined],
+  ])('with %s, gives up after the wait without starting the runner, naming both revisions', (_, current) => {
+    if (current) writeFileSync(join(dir, 'revision'), current);
+    const result = runEntrypoint(FAKE_TOKEN, { TOKEN_REVISION: 'r2', TOKEN_REVISION_WAIT_SECONDS: '2' });
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stderr)).toEqual({ level: 'fatal', msg: expect.stringContaining(`revision '${current ?? ''}', not 'r2'`) });
+    expect(() => readFileSync(join(dir, 'args'))).toThrow();
+  });
+
+  test('waits while the old token is mounted, and starts on the new one once it arrives', async () => {
+    writeFileSync(join(dir, 'revision'), 'r1');
+    writeFileSync(join(dir, 'token'), 'glrt-old_token_value_000');
+    const child = spawn('/bin/sh', [join(dir, 'entrypoint.sh')], { env: entrypointEnv({ TOKEN_REVISION: 'r2', TOKEN_REVISION_WAIT_SECONDS: '20' }) });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(() => readFileSync(join(dir, 'args'))).toThrow();
+    // External Secrets and the kubelet deliver the new token and its revision
+    writeFileSync(join(dir, 'token'), FAKE_TOKEN);
+    writeFileSync(join(dir, 'revision'), 'r2');
+    expect(await exited).toBe(0);
+    const config = readFileSync(join(dir, 'config.toml'), 'utf8');
+    expect(config).toContain(FAKE_TOKEN);
+    expect(config).not.toContain('glrt-old');
+  }, 15_000);
 });
 
 test('drain.sh sends SIGQUIT, not SIGTERM, and returns only once the runner has finished its jobs', async () => {

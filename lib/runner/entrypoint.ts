@@ -15,18 +15,37 @@ export const MANAGER_PATHS = {
   home: '/home/gitlab-runner',
 } as const;
 
+/** Longest a new manager waits for its token Secret to carry the expected revision (see the entrypoint). */
+export const TOKEN_REVISION_WAIT_SECONDS = 150;
+
 /**
  * Builds config.toml from the rendered template and the token Secret, in memory-backed storage, then becomes
  * gitlab-runner as PID 1, so that drain.sh's SIGQUIT reaches the runner itself. Refuses anything but a `glrt-`
  * runner authentication token. Paths can be overridden by environment for the script's own tests.
  */
 export const ENTRYPOINT_SCRIPT = `#!/bin/sh
-# Rendered by cdk8s from lib/runner-entrypoint.ts.
+# Rendered by cdk8s from lib/runner/entrypoint.ts.
 set -eu
 template="\${RUNNER_TEMPLATE:-${MANAGER_PATHS.template}/config.template.toml}"
 token_file="\${RUNNER_TOKEN_FILE:-${MANAGER_PATHS.tokenDir}/token}"
 config="\${RUNNER_CONFIG:-${MANAGER_PATHS.config}/config.toml}"
 fail() { printf '{"level":"fatal","msg":"%s"}\\n' "$1" >&2; exit 1; }
+
+# After a rotation (TOKEN_REVISION set), start only on the new token: wait until External Secrets has copied it
+# and the kubelet has refreshed the mounted Secret, rather than start on the old one and be refused by GitLab.
+if [ -n "\${TOKEN_REVISION:-}" ]; then
+  revision_file="\${RUNNER_TOKEN_REVISION_FILE:-${MANAGER_PATHS.tokenDir}/revision}"
+  waited=0
+  while :; do
+    current=""
+    [ -r "$revision_file" ] && { IFS= read -r current < "$revision_file" || true; }
+    [ "$current" = "$TOKEN_REVISION" ] && break
+    [ "$waited" -lt "\${TOKEN_REVISION_WAIT_SECONDS:-${TOKEN_REVISION_WAIT_SECONDS}}" ] ||
+      fail "the token Secret carries revision '$current', not '$TOKEN_REVISION': has the new token reached the secret store, and can External Secrets read it?"
+    sleep 2
+    waited=$((waited + 2))
+  done
+fi
 
 [ -r "$token_file" ] || fail "runner token file $token_file is missing or unreadable"
 token=""
@@ -59,7 +78,7 @@ exec gitlab-runner run --config "$config" --working-directory "\${RUNNER_HOME:-$
  * has exited, within the pod's termination grace period (the longest job plus a margin).
  */
 export const DRAIN_SCRIPT = `#!/bin/sh
-# Rendered by cdk8s from lib/runner-entrypoint.ts.
+# Rendered by cdk8s from lib/runner/entrypoint.ts.
 pid="\${1:-1}"
 kill -QUIT "$pid" 2>/dev/null || exit 0
 while kill -0 "$pid" 2>/dev/null; do sleep 1; done

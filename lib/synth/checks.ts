@@ -5,7 +5,7 @@
  */
 import TOML from '@iarna/toml';
 import { UserInputError } from '../model/errors';
-import { findTokens, redact } from '../runner/token-shapes';
+import { findTokens, redact } from '../model/token-shapes';
 import type { ManifestObject, RenderedFile } from './render';
 import type { ResolvedCluster } from '../model/resolve';
 

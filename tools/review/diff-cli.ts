@@ -2,7 +2,7 @@
  * `npm run -s diff -- [--format text|markdown] <base-ref> [<head-ref>]`: the rendered-manifest diff between two
  * revisions (head defaults to the working tree). Exit status: 0 nothing changed, 1 something changed, 2 error.
  */
-import { redactTokens } from '../../lib/runner/token-shapes';
+import { redactTokens } from '../../lib/model/token-shapes';
 import { markdownReport } from './report-markdown';
 import { textReport } from './report-text';
 import { reviewRevisions, type ManifestReview } from './review';

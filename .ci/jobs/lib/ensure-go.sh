@@ -9,6 +9,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 LOG_PREFIX=ensure-go
 
+# Renovate bumps this with the other Go pins; add the new zips' sums to ZIP_SHA256 on its merge request.
+# renovate: datasource=golang-version depName=go
 GO_VERSION="${GO_VERSION:-1.26.8}"
 declare -A ZIP_SHA256=(
   [1.26.8-amd64]=30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7

@@ -35,4 +35,16 @@ describe('drainProtectionRemoved', () => {
       'PodDisruptionBudget gitlab-runner/gitlab-runner-amd64 : PodDisruptionBudget removed: evictions may stop every manager at once',
     ]);
   });
+
+  it('flags a runner removed while its managers ran, and not one removed after retiring (replicas 0)', () => {
+    const isArm64Runner = (o: { cluster: string; path: string }) => o.cluster === 'staging' && o.path.includes('/runners/runner-arm64/');
+    const removed = base.filter((o) => !isArm64Runner(o));
+    expect(runCheck(drainProtectionRemoved, base, removed).map((h) => `${h.object} ${h.field}: ${h.message}`)).toEqual([
+      'Deployment gitlab-runner/gitlab-runner-arm64 spec.replicas: Deployment removed while it ran 1 managers: their running jobs fail (retire the runner first, docs/lifecycle.md)',
+    ]);
+    const retired = editObject(base, { kind: 'Deployment', name: 'gitlab-runner-arm64' }, (b) => {
+      b.spec.replicas = 0;
+    });
+    expect(runCheck(drainProtectionRemoved, retired, removed)).toEqual([]);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Drain protection removed: job pods losing `karpenter.sh/do-not-disrupt` (Karpenter may then consolidate a node
  * under a running job), a container losing its preStop hook (the manager's SIGQUIT drain), a PodDisruptionBudget
- * removed, or a rollout allowed to take managers down (maxUnavailable above 0).
+ * removed, a rollout allowed to take managers down (maxUnavailable above 0), or a runner manager removed while it
+ * still ran managers (not retired first).
  */
 import { formatPath, lastKey, type FieldPath } from '../paths';
 import { formatValue, isMapping } from '../values';
@@ -51,9 +52,21 @@ export const drainProtectionRemoved: RiskCheck = (context) => {
       );
     }
   }
-  for (const change of context.changes) {
-    if (change.type === 'removed' && change.base?.kind === 'PodDisruptionBudget') {
-      out.push(highlight('disruption', change.base, '', 'PodDisruptionBudget removed: evictions may stop every manager at once'));
+  const removed = context.changes.flatMap((change) => (change.type === 'removed' && change.base ? [change.base] : []));
+  const removedDeployment = (namespace: string, name: string) =>
+    removed.find((o) => o.kind === 'Deployment' && o.namespace === namespace && o.name === name);
+  for (const object of removed) {
+    if (object.kind === 'Deployment') {
+      // Flux deletes every object of a removed runner in one pass: the draining managers lose their ServiceAccount and
+      // Role with them. Only a runner already scaled to zero (retiring) may go.
+      const replicas = isMapping(object.body) && isMapping(object.body.spec) ? object.body.spec.replicas : undefined;
+      if (!isZero(replicas)) {
+        out.push(
+          highlight('disruption', object, 'spec.replicas', `Deployment removed while it ran ${formatValue(replicas ?? 1)} managers: their running jobs fail (retire the runner first, docs/lifecycle.md)`),
+        );
+      }
+    } else if (object.kind === 'PodDisruptionBudget' && !removedDeployment(object.namespace, object.name)) {
+      out.push(highlight('disruption', object, '', 'PodDisruptionBudget removed: evictions may stop every manager at once'));
     }
   }
   return out;

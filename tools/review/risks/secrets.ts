@@ -3,7 +3,7 @@
  * deploy and registration tokens, AWS access keys, private keys, GitHub and Slack tokens), or a `kind: Secret`
  * carrying data. Tokens belong in AWS Secrets Manager, read by an ExternalSecret, never in git.
  */
-import { findTokens, redact } from '../../../lib/runner/token-shapes';
+import { findTokens, redact } from '../../../lib/model/token-shapes';
 import { objectLeaves } from '../leaves';
 import type { ReviewObject } from '../manifests';
 import { isMapping } from '../values';
@@ -43,4 +43,4 @@ export const secretsAppearing: RiskCheck = (context) => {
   return out;
 };
 
-export { findTokens, redact, TOKEN_PATTERNS } from '../../../lib/runner/token-shapes';
+export { findTokens, redact, TOKEN_PATTERNS } from '../../../lib/model/token-shapes';

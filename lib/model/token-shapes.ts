@@ -1,6 +1,7 @@
 /**
- * Token and key shapes that must never appear in rendered output or in a review: the synth refuses them
- * (lib/synth/checks.ts), the manifests diff highlights them and redacts them from everything it prints (tools/review/).
+ * Token and key shapes that must never appear in a definition, in rendered output or in a review: the definition
+ * check refuses them (lib/model/secrets.ts), the synth refuses them in what it rendered (lib/synth/checks.ts), the
+ * manifests diff highlights them; every message redacts them (lib/model/show-value.ts, tools/review/).
  */
 
 /** Token shapes, each with what it is. The runner's `glrt-*` case pattern does not match: a token has 8+ characters. */
@@ -11,6 +12,8 @@ export const TOKEN_PATTERNS: ReadonlyArray<{ readonly name: string; readonly pat
   { name: 'private key', pattern: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/g },
   { name: 'GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g },
   { name: 'Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g },
+  // user:password@ in a URL: a credential whatever its shape (the scheme is kept when redacted).
+  { name: 'password in a URL', pattern: /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@/g },
 ];
 
 /** Token-like strings in a text, each with its kind. */
@@ -20,7 +23,10 @@ export function findTokens(text: string): Array<{ readonly name: string; readonl
 
 /** Shows enough of a token to find it, not enough to use it. */
 export function redact(token: string): string {
-  return token.startsWith('-----') ? token : `${token.slice(0, Math.min(8, token.length - 4))}…`;
+  if (token.startsWith('-----')) return token;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(token);
+  if (scheme && token.endsWith('@')) return `${scheme[0]}…@`;
+  return `${token.slice(0, Math.min(8, token.length - 4))}…`;
 }
 
 /** The text with every token-like string in it redacted. */
