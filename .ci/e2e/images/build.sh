@@ -325,8 +325,9 @@ push_image() {
 if [ -n "$ca_file" ]; then
   # The runner trusts the stand-in GitLab's CA through the system store Go reads (/etc/ssl/certs/*).
   for arch in "${arches[@]}"; do
-    # (buildah warns that an arm64 image's platform is not the host's; --arch would make it misread oci:.)
-    ctr=$(buildah_ from --quiet "oci:$oci/runner-$arch" 2>/dev/null) || die "buildah from oci:$oci/runner-$arch failed"
+    # A relative oci: path: buildah 1.28 `from` turns an absolute one into a reference "localhost/<path>", which a
+    # path component like ".cache" makes invalid. (It also warns that an arm64 image is not the host's platform.)
+    ctr=$(cd "$oci" && buildah_ from --quiet "oci:runner-$arch" 2>/dev/null) || die "buildah from oci:$oci/runner-$arch failed"
     buildah_ add --quiet --chmod 0644 "$ctr" "$ca_file" /etc/ssl/certs/e2e-ca.pem >/dev/null
     buildah_ commit --quiet --rm --timestamp 0 --format oci "$ctr" "localhost/e2e/runner-ca:$arch" >/dev/null
   done
