@@ -403,7 +403,9 @@ if [ -n "$check" ]; then
           run_in "$arch" "$mnt" /bin/bash -c 'read -r x <<<ok; echo "$x"' | grep -qx ok || die "bash here-string fails in $ref" ;;
         registry.gitlab.com/gitlab-org/gitlab-runner:*) what=$(run_in "$arch" "$mnt" /usr/bin/gitlab-runner --version | head -1) \
             || die "gitlab-runner --version fails in $ref for $arch" ;;
-        *) what=$(run_in "$arch" "$mnt" /bin/sh -c 'echo shell ok') || die "/bin/sh fails in $ref for $arch" ;;
+        *) # /bin/sh is a symlink to /bin/busybox, absolute inside the image: run its target directly.
+          [ "$(readlink "$mnt/bin/sh")" = /bin/busybox ] || die "/bin/sh is not busybox in $ref for $arch"
+          what=$(run_in "$arch" "$mnt" /bin/busybox sh -c 'echo shell ok') || die "busybox sh fails in $ref for $arch" ;;
       esac
       log "check $ref linux/$arch: uname -m=$machine; $what"
       buildah_ umount "$ctr" >/dev/null; buildah_ rm "$ctr" >/dev/null
