@@ -401,8 +401,11 @@ if [ -n "$check" ]; then
         "${helper_image[$arch]}") what=$(run_in "$arch" "$mnt" /usr/bin/gitlab-runner-helper --version | head -1) \
             || die "gitlab-runner-helper --version fails in $ref for $arch"
           run_in "$arch" "$mnt" /bin/bash -c 'read -r x <<<ok; echo "$x"' | grep -qx ok || die "bash here-string fails in $ref" ;;
-        registry.gitlab.com/gitlab-org/gitlab-runner:*) what=$(run_in "$arch" "$mnt" /usr/bin/gitlab-runner --version | head -1) \
-            || die "gitlab-runner --version fails in $ref for $arch" ;;
+        registry.gitlab.com/gitlab-org/gitlab-runner:*)
+          what=$(run_in "$arch" "$mnt" /usr/bin/gitlab-runner --version | sed -n '1,3p;5p' | tr -s ' ' | paste -sd';') \
+            || die "gitlab-runner --version fails in $ref for $arch"
+          [ -z "$ca_file" ] || cmp -s "$ca_file" "$mnt/etc/ssl/certs/e2e-ca.pem" || die "$ref for $arch lacks the --ca-file CA"
+          ;;
         *) # /bin/sh is a symlink to /bin/busybox, absolute inside the image: run its target directly.
           [ "$(readlink "$mnt/bin/sh")" = /bin/busybox ] || die "/bin/sh is not busybox in $ref for $arch"
           what=$(run_in "$arch" "$mnt" /bin/busybox sh -c 'echo shell ok') || die "busybox sh fails in $ref for $arch" ;;
