@@ -296,7 +296,7 @@ fi
 
 # source_of KIND ARCH: the transport reference of the KIND image for ARCH (the CA variant of the runner if any).
 source_of() {
-  if [ "$1" = runner ] && [ -n "$ca_file" ]; then echo "localhost/e2e/runner-ca:$2"; else echo "oci:$oci/$1-$2"; fi
+  if [ "$1" = runner ] && [ -n "$ca_file" ]; then echo "oci:$work/runner-ca-$2"; else echo "oci:$oci/$1-$2"; fi
 }
 # push_index REF KIND: one index (manifest list) of the KIND images of every architecture, at REF's path.
 push_index() {
@@ -323,13 +323,11 @@ push_image() {
 }
 
 if [ -n "$ca_file" ]; then
-  # The runner trusts the stand-in GitLab's CA through the system store Go reads (/etc/ssl/certs/*).
+  # The runner trusts the stand-in GitLab's CA through the system store Go reads (/etc/ssl/certs/*): one more layer
+  # on the cached runner image, written directly into a copy of its OCI layout.
   for arch in "${arches[@]}"; do
-    # A relative oci: path: buildah 1.28 `from` turns an absolute one into a reference "localhost/<path>", which a
-    # path component like ".cache" makes invalid. (It also warns that an arm64 image is not the host's platform.)
-    ctr=$(cd "$oci" && buildah_ from --quiet "oci:runner-$arch" 2>/dev/null) || die "buildah from oci:$oci/runner-$arch failed"
-    buildah_ add --quiet --chmod 0644 "$ctr" "$ca_file" /etc/ssl/certs/e2e-ca.pem >/dev/null
-    buildah_ commit --quiet --rm --timestamp 0 --format oci "$ctr" "localhost/e2e/runner-ca:$arch" >/dev/null
+    python3 "$here/add-file-layer.py" "$oci/runner-$arch" "$work/runner-ca-$arch" "$ca_file" /etc/ssl/certs/e2e-ca.pem \
+      || die "adding the CA to the runner image for $arch failed"
   done
 fi
 start=$SECONDS
