@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createScratchRepo, type ScratchRepo } from './lib/review/scratch-repo';
-import { treeDigest } from './lib/testing';
+import { createScratchRepo, type ScratchRepo } from './tools/review/scratch-repo';
+import { treeDigest } from './lib/model/testing';
 
 const digest = (root: string) => treeDigest(root, ['dist', 'clusters', 'bootstrap']);
 
@@ -39,4 +39,27 @@ test('a broken definition exits 1, names the cluster, field, value and what is a
   expect(result.stderr).toContain('cluster definition "production" is invalid:\n  - region: must be an AWS region such as eu-west-1 or us-east-2, got "eu-central"');
   expect(result.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/); // a message, not a stack trace
   expect(digest(repo.dir)).toEqual(before);
+});
+
+describe('bad input the synth itself cannot parse or would misread: exit 1, a message, no stack trace, nothing written', () => {
+  let scratch: ScratchRepo;
+  beforeEach(() => {
+    scratch = createScratchRepo(join(__dirname));
+  });
+  afterEach(() => scratch.remove());
+
+  test.each<[string, string, string | RegExp, string, RegExp]>([
+    ['a syntax error in a definition file', 'definitions/staging.ts', 'concurrent: 4,', 'concurrent: 4,,', /^main\.ts could not be built.*\n {2}definitions\/staging\.ts:\d+:\d+: Expected identifier but found ","\n {6}\d+ \| {3}concurrent: 4,,$/m],
+    ['an unclosed object in a definition file', 'definitions/production.ts', "nodeClass: { rootVolumeSize: '200Gi' },", "nodeClass: { rootVolumeSize: '200Gi' ,", /definitions\/production\.ts:\d+:\d+: Expected "}" but found/],
+    ['an empty fleet', 'definitions/clusters.ts', '[staging, production]', '[]', /the fleet .* lists no cluster: rendering it would delete every generated file/],
+    ['a fleet that is not a list', 'definitions/clusters.ts', /: readonly ClusterDefinition\[\] = \[staging, production\]/, ' = staging as never', /the fleet .* must be a list of cluster definitions, got \{"name":"staging"/],
+  ])('%s', (_, file, from, to, message) => {
+    const before = digest(scratch.dir);
+    scratch.edit(file, from, to);
+    const result = synth(scratch.dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\bat .*\.(ts|js|mjs):\d+/);
+    expect(digest(scratch.dir)).toEqual(before);
+  });
 });

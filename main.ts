@@ -4,7 +4,7 @@
  */
 import { clusterFileRenderers, composeCluster } from './charts';
 import { definitions } from './definitions/clusters';
-import { runSynth } from './lib/synth';
+import { runSynth } from './lib/synth/synth';
 
 process.exitCode = runSynth({
   root: __dirname,

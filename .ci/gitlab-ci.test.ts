@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { fleet } from '../definitions';
-import { parseQuantity } from '../lib/quantity';
+import { parseQuantity } from '../lib/model/quantity';
 import { checkJobGraph, expandVariables, jobInstances, parsePipeline, type RunnerTags } from './gitlab-ci/pipeline';
 
 const repo = join(__dirname, '..');

@@ -3,11 +3,11 @@
  * (Flux entry points, bootstrap configs). Add a chart or a renderer here.
  */
 import type { App } from 'cdk8s';
-import { renderKarpenterStackParameters } from '../lib/bootstrap/cloudformation';
-import { renderEksctlConfig } from '../lib/bootstrap/eksctl';
-import { renderFluxEntryPoints } from '../lib/flux/kustomizations';
-import type { ClusterFileRenderer } from '../lib/render';
-import type { ResolvedCluster } from '../lib/resolve';
+import { renderKarpenterStackParameters } from './bootstrap/cloudformation';
+import { renderEksctlConfig } from './bootstrap/eksctl';
+import { renderFluxEntryPoints } from './flux/kustomizations';
+import type { ClusterFileRenderer } from '../lib/synth/render';
+import type { ResolvedCluster } from '../lib/model/resolve';
 import { ExternalSecretsChart } from './infrastructure/external-secrets';
 import { KarpenterChart } from './infrastructure/karpenter';
 import { MonitoringChart } from './monitoring';

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import { FleetChart } from '../lib/render';
-import type { ResolvedCluster } from '../lib/resolve';
+import { FleetChart } from '../lib/synth/render';
+import type { ResolvedCluster } from '../lib/model/resolve';
 import { fleetLabels } from './labels';
 
 export interface NamespacesChartProps {

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import { FleetChart } from '../lib/render';
-import type { ResolvedCluster } from '../lib/resolve';
-import { METRICS_PORT } from '../lib/runner-config';
+import { FleetChart } from '../lib/synth/render';
+import type { ResolvedCluster } from '../lib/model/resolve';
+import { METRICS_PORT } from '../lib/runner/config-toml';
 import { fleetLabels } from './labels';
 import { MANAGER_SELECTOR_LABELS } from './runner-manager';
 
@@ -11,13 +11,16 @@ export interface NetworkPoliciesChartProps {
   readonly cluster: ResolvedCluster;
 }
 
+/** Label the API server puts on every namespace, with the namespace's name: it cannot be forged by a label edit. */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 /** Where EKS Pod Identity hands out credentials (the agent on every node). */
 const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 } as const;
 
 /**
  * Network rules for the fleet's namespaces (enforced on EKS by the VPC CNI's network policy agent, which the eksctl
- * config enables). Managers accept connections only on their metrics port and open only DNS and HTTPS (GitLab, the
- * Kubernetes API, S3), plus the Pod Identity agent when they use the S3 cache. CI job pods accept no connections at
+ * config enables). Managers accept connections only on their metrics port, only from the monitoring namespace, and
+ * open only DNS and HTTPS (GitLab, the Kubernetes API, S3), plus the Pod Identity agent when they use the S3 cache. CI job pods accept no connections at
  * all: a job's services share its pod (localhost), and the runner reaches job containers through the API server,
  * not the pod network, so nothing — least of all another job — needs to connect to a job. Job egress stays open:
  * jobs fetch code, images and packages from anywhere.
@@ -25,7 +28,7 @@ const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 } as const;
 export class NetworkPoliciesChart extends FleetChart {
   constructor(scope: Construct, id: string, props: NetworkPoliciesChartProps) {
     super(scope, id, { layer: 'configs' });
-    const { namespaces, gitlabUrl, cache } = props.cluster;
+    const { namespaces, gitlabUrl, cache, metrics, monitoringNamespace } = props.cluster;
     const gitlabPort = Number(new URL(gitlabUrl).port || 443);
     const https = [...new Set([443, gitlabPort])].map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }));
     new k8s.KubeNetworkPolicy(this, 'managers', {
@@ -33,7 +36,16 @@ export class NetworkPoliciesChart extends FleetChart {
       spec: {
         podSelector: { matchLabels: { ...MANAGER_SELECTOR_LABELS } },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ ports: [{ port: k8s.IntOrString.fromNumber(METRICS_PORT), protocol: 'TCP' }] }],
+        // The metrics port also serves /debug/jobs/list and /debug/pprof: only the monitoring namespace may open it,
+        // never a CI job. Kubelet probes come from the node's address, which the VPC CNI's agent always admits.
+        ingress: metrics
+          ? [
+              {
+                from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: monitoringNamespace } } }],
+                ports: [{ port: k8s.IntOrString.fromNumber(METRICS_PORT), protocol: 'TCP' }],
+              },
+            ]
+          : [],
         egress: [
           {
             ports: [

@@ -1,5 +1,5 @@
-import { parseDuration } from '../lib/duration';
-import { MANAGER_NODE_MARGIN_SECONDS } from '../lib/resolve';
+import { parseDuration } from '../lib/model/duration';
+import { MANAGER_NODE_MARGIN_SECONDS } from '../lib/model/resolve';
 import { render, twoArchCluster, TOKEN_FROM_EXISTING_SECRET } from './testing';
 
 const rendered = render(twoArchCluster());
@@ -66,7 +66,8 @@ describe.each(['amd64', 'arm64'])('the %s job pool', (arch) => {
 
   test('consolidates only empty nodes, a few at a time, within its limits', () => {
     expect(pool.spec.disruption).toEqual({ consolidationPolicy: 'WhenEmpty', consolidateAfter: '5m', budgets: [{ nodes: '10%' }] });
-    expect(pool.spec.limits).toEqual({ cpu: '64', memory: '256Gi' });
+    // Limits derived from the default concurrency: 10 jobs × 2 managers × (4 CPU + 200m helper) = 84 CPU.
+    expect(pool.spec.limits).toEqual({ cpu: '84', memory: '256Gi' });
     expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'gitlab-ci' });
   });
 });

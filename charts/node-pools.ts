@@ -14,8 +14,8 @@ import {
   NodePoolSpecTemplateSpecTaintsEffect,
   type NodePoolSpecTemplateSpecRequirements,
 } from '../imports/karpenter.sh';
-import { FleetChart } from '../lib/render';
-import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/resolve';
+import { FleetChart } from '../lib/synth/render';
+import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/model/resolve';
 import { fleetLabels } from './labels';
 
 export interface NodePoolsChartProps {

@@ -1,5 +1,5 @@
-import { parseQuantity } from '../lib/quantity';
-import { POLL_TIMEOUT_SECONDS, TOKEN_PLACEHOLDER } from '../lib/runner-config';
+import { parseQuantity } from '../lib/model/quantity';
+import { POLL_TIMEOUT_SECONDS, TOKEN_PLACEHOLDER } from '../lib/runner/config-toml';
 import { runnerImage } from './runner-manager';
 import { render, twoArchCluster } from './testing';
 
@@ -75,10 +75,14 @@ describe.each(['amd64', 'arm64'] as const)('the %s runner manager', (arch) => {
     expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
   });
 
-  test('probes only its own metrics endpoint, so a GitLab outage cannot restart a busy manager', () => {
-    for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
-      expect(probe.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
-    }
+  test('probes only its own HTTP server, so a GitLab outage cannot restart a busy manager: alive is /metrics, ready is /health/ready', () => {
+    expect(container.startupProbe.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'metrics' });
+    // kube-score: a liveness probe identical to the readiness probe restarts a pod that is only not ready.
+    expect(container.livenessProbe).not.toEqual(container.readinessProbe);
+    // Liveness is patient: five misses 30 s apart before a restart (which drains through preStop).
+    expect(container.livenessProbe.periodSeconds * container.livenessProbe.failureThreshold).toBeGreaterThanOrEqual(120);
     expect(container.ports).toEqual([{ name: 'metrics', containerPort: 9252, protocol: 'TCP' }]);
     expect(config.listen_address).toBe(':9252');
   });
@@ -193,4 +197,66 @@ test('no cache, no cache section; no Secrets Manager token, no SecretStore', () 
   const plain = render({ name: 'plain', region: 'eu-west-1', runners: [{ arch: 'arm64', token: { source: 'existing-secret', secretName: 't' } }] });
   expect(plain.runnerConfig('gitlab-runner-arm64').runners[0].cache).toBeUndefined();
   expect(plain.all('SecretStore')).toEqual([]);
+});
+
+describe('token rotation (tokenRevision)', () => {
+  const withRevision = (revision: string | undefined) =>
+    render(twoArchCluster({ runners: twoArchCluster().runners.map((r) => ({ ...r, ...(revision ? { tokenRevision: revision } : {}) })) }));
+  const before = withRevision(undefined);
+  const after = withRevision('2026-12-02');
+
+  test('a new revision changes the pod template of every manager (a rollout), for both token sources', () => {
+    for (const name of ['gitlab-runner-amd64', 'gitlab-runner-arm64']) {
+      const was = before.get('Deployment', name).spec.template;
+      const is = after.get('Deployment', name).spec.template;
+      expect(is.metadata.annotations['gitlab-runner-fleet/token-revision']).toBe('2026-12-02');
+      expect(was.metadata.annotations['gitlab-runner-fleet/token-revision']).toBeUndefined();
+      expect(withRevision('2026-12-03').get('Deployment', name).spec.template).not.toEqual(is);
+    }
+  });
+
+  test('External Secrets copies the new value at once (its spec changes) and puts the revision beside the token', () => {
+    const spec = after.get('ExternalSecret', 'gitlab-runner-amd64-token').spec;
+    expect(spec).not.toEqual(before.get('ExternalSecret', 'gitlab-runner-amd64-token').spec);
+    expect(spec.target.template).toEqual({
+      engineVersion: 'v2',
+      metadata: { annotations: { 'gitlab-runner-fleet/token-revision': '2026-12-02' } },
+      data: { token: '{{ .token }}', revision: '2026-12-02' },
+    });
+    // the template reads the key the remote data lands in
+    expect(spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual(['token']);
+  });
+
+  test('a manager reading an External Secrets token waits for the revision; one reading a hand-made Secret does not', () => {
+    const amd64 = after.get('Deployment', 'gitlab-runner-amd64').spec.template.spec;
+    expect(amd64.containers[0].env).toContainEqual({ name: 'TOKEN_REVISION', value: '2026-12-02' });
+    expect(amd64.volumes.find((v: { name: string }) => v.name === 'token').secret.items).toEqual([
+      { key: 'token', path: 'token' },
+      { key: 'revision', path: 'revision' },
+    ]);
+    // the startup probe leaves room for the wait
+    expect(amd64.containers[0].startupProbe.failureThreshold * amd64.containers[0].startupProbe.periodSeconds).toBeGreaterThanOrEqual(120 + 150);
+
+    const arm64 = after.get('Deployment', 'gitlab-runner-arm64').spec.template.spec;
+    expect(arm64.containers[0].env.map((e: { name: string }) => e.name)).not.toContain('TOKEN_REVISION');
+    expect(arm64.volumes.find((v: { name: string }) => v.name === 'token').secret.items).toEqual([{ key: 'token', path: 'token' }]);
+  });
+
+  test('without a revision nothing changes: no template, no wait', () => {
+    expect(before.get('ExternalSecret', 'gitlab-runner-amd64-token').spec.target.template).toBeUndefined();
+    expect(before.get('Deployment', 'gitlab-runner-amd64').spec.template.spec.containers[0].startupProbe.failureThreshold).toBe(24);
+  });
+
+  test('a revision that is not a short name is refused', () => {
+    expect(() => withRevision('next week')).toThrow(/tokenRevision: must be a short name/);
+  });
+});
+
+test('the rendered config.toml never carries token_expires_at, so the runner never rotates its token by itself', () => {
+  // gitlab-runner resets a token on its own only when token_expires_at is set (commands/multi.go, nextRunnerToReset),
+  // and would keep the new token only in its in-memory config.toml: the Secret would still hold the revoked one.
+  for (const runner of render(twoArchCluster()).all('ConfigMap')) {
+    const template: string = runner.data['config.template.toml'];
+    expect(template).not.toMatch(/token_expires_at|token_obtained_at/);
+  }
 });

@@ -6,17 +6,21 @@ import {
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
 } from '../imports/external-secrets.io';
-import { executorRules, featuresOf } from '../lib/executor-rbac';
-import { FleetChart } from '../lib/render';
-import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/resolve';
-import { METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner-config';
-import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS } from '../lib/runner-entrypoint';
-import { platformVersions } from '../lib/bootstrap/versions';
+import { executorRules, featuresOf } from '../lib/runner/executor-rbac';
+import { FleetChart } from '../lib/synth/render';
+import { FLEET_KEYS, type ResolvedCluster, type ResolvedRunner } from '../lib/model/resolve';
+import { METRICS_PORT, renderRunnerConfig, runnerConfig } from '../lib/runner/config-toml';
+import { DRAIN_SCRIPT, ENTRYPOINT_SCRIPT, MANAGER_PATHS, TOKEN_REVISION_WAIT_SECONDS } from '../lib/runner/entrypoint';
+import { platformVersions } from '../lib/model/versions';
 import { fleetLabels } from './labels';
 import { SECRET_STORE_NAME } from './secret-store';
 
 /** The manager image: the pinned release, Alpine flavour (has /bin/sh for the entrypoint and drain hook). */
+/** Paths the manager's probes ask on its metrics port: what alive and ready mean for a runner manager. */
+export const MANAGER_PROBE_PATHS = { alive: '/metrics', ready: '/health/ready' } as const;
+
 export function runnerImage(): string {
   return `registry.gitlab.com/gitlab-org/gitlab-runner:alpine-v${platformVersions().gitlabRunner}`;
 }
@@ -27,6 +31,9 @@ export function runnerImage(): string {
  */
 const RUNNER_UID = 10100;
 const RUNNER_GID = 10100;
+
+/** Pod and Secret annotation naming the token's revision: changing it rolls the managers onto the new token. */
+export const TOKEN_REVISION_ANNOTATION = 'gitlab-runner-fleet/token-revision';
 
 /** Labels shared by every manager pod of the fleet (the PodMonitor selects on them). */
 export const MANAGER_SELECTOR_LABELS = { 'app.kubernetes.io/name': 'gitlab-runner' } as const;
@@ -95,6 +102,11 @@ export class RunnerManagerChart extends FleetChart {
       subjects: [{ kind: 'ServiceAccount', name, namespace }],
     });
 
+    // A named token revision, when the token comes through External Secrets: the Secret carries it next to the token
+    // (a change of the ExternalSecret's spec makes External Secrets copy the secret at once, not at its next
+    // refresh), and a new manager waits until its mounted copy carries it (see the entrypoint).
+    const revision = runner.tokenRevision;
+    const waitsForRevision = revision !== undefined && runner.token.source === 'aws-secrets-manager';
     if (runner.token.source === 'aws-secrets-manager') {
       new ExternalSecret(this, 'token', {
         metadata: { name: runner.tokenSecret.name, namespace, labels },
@@ -105,6 +117,15 @@ export class RunnerManagerChart extends FleetChart {
             name: runner.tokenSecret.name,
             creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
             deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+            ...(waitsForRevision
+              ? {
+                  template: {
+                    engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+                    metadata: { annotations: { [TOKEN_REVISION_ANNOTATION]: revision } },
+                    data: { [runner.tokenSecret.key]: `{{ .${runner.tokenSecret.key} }}`, revision },
+                  },
+                }
+              : {}),
           },
           data: [
             {
@@ -132,7 +153,10 @@ export class RunnerManagerChart extends FleetChart {
         minReadySeconds: 10,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels, annotations: { 'checksum/config': configChecksum } },
+          metadata: {
+            labels,
+            annotations: { 'checksum/config': configChecksum, ...(revision ? { [TOKEN_REVISION_ANNOTATION]: revision } : {}) },
+          },
           spec: {
             serviceAccountName: name,
             automountServiceAccountToken: true,
@@ -183,7 +207,7 @@ export class RunnerManagerChart extends FleetChart {
                 image: runnerImage(),
                 imagePullPolicy: 'IfNotPresent',
                 command: ['/bin/sh', `${MANAGER_PATHS.template}/entrypoint.sh`],
-                env: [{ name: 'HOME', value: MANAGER_PATHS.home }],
+                env: [{ name: 'HOME', value: MANAGER_PATHS.home }, ...(waitsForRevision ? [{ name: 'TOKEN_REVISION', value: revision }] : [])],
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
                 resources: {
                   requests: { 'cpu': q('100m'), 'memory': q('128Mi'), 'ephemeral-storage': q('64Mi') },
@@ -197,21 +221,24 @@ export class RunnerManagerChart extends FleetChart {
                   capabilities: { drop: ['ALL'] },
                   seccompProfile: { type: 'RuntimeDefault' },
                 },
-                // Probes ask the manager's own HTTP server, never GitLab: an outage of GitLab must not restart
-                // a manager that is running jobs.
+                // Probes ask the manager's own HTTP server (listen_address), never GitLab: an outage of GitLab must
+                // not restart a manager that is running jobs. Alive: the server answers /metrics, which gathers every
+                // collector (a wedged process fails it); a restart drains through preStop. Ready: the runner's own
+                // /health/ready (commands/multi.go), 200 once it has started and may take jobs.
                 startupProbe: {
-                  httpGet: { path: '/metrics', port: k8s.IntOrString.fromString('metrics') },
+                  httpGet: { path: MANAGER_PROBE_PATHS.alive, port: k8s.IntOrString.fromString('metrics') },
                   periodSeconds: 5,
-                  failureThreshold: 24,
+                  // Two minutes to start; plus the entrypoint's wait for a rotated token, when there is one.
+                  failureThreshold: 24 + (waitsForRevision ? TOKEN_REVISION_WAIT_SECONDS / 5 : 0),
                 },
                 livenessProbe: {
-                  httpGet: { path: '/metrics', port: k8s.IntOrString.fromString('metrics') },
+                  httpGet: { path: MANAGER_PROBE_PATHS.alive, port: k8s.IntOrString.fromString('metrics') },
                   periodSeconds: 30,
                   timeoutSeconds: 5,
                   failureThreshold: 5,
                 },
                 readinessProbe: {
-                  httpGet: { path: '/metrics', port: k8s.IntOrString.fromString('metrics') },
+                  httpGet: { path: MANAGER_PROBE_PATHS.ready, port: k8s.IntOrString.fromString('metrics') },
                   periodSeconds: 10,
                   timeoutSeconds: 5,
                   failureThreshold: 3,
@@ -234,7 +261,10 @@ export class RunnerManagerChart extends FleetChart {
                 name: 'token',
                 secret: {
                   secretName: runner.tokenSecret.name,
-                  items: [{ key: runner.tokenSecret.key, path: 'token' }],
+                  items: [
+                    { key: runner.tokenSecret.key, path: 'token' },
+                    ...(waitsForRevision ? [{ key: 'revision', path: 'revision' }] : []),
+                  ],
                   defaultMode: 0o440,
                 },
               },

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { SecretStore, SecretStoreSpecProviderAwsService } from '../imports/external-secrets.io';
-import { FleetChart } from '../lib/render';
-import type { ResolvedCluster } from '../lib/resolve';
+import { FleetChart } from '../lib/synth/render';
+import type { ResolvedCluster } from '../lib/model/resolve';
 import { fleetLabels } from './labels';
 
 /** Name of the SecretStore runner-token ExternalSecrets read from. */

@@ -1,8 +1,8 @@
 /** Test helpers: render a cluster in memory and look objects up. Imported by tests only. */
 import TOML from '@iarna/toml';
-import type { ClusterDefinition } from '../lib/definition';
-import { renderClusterManifests, type ManifestObject, type RenderedFile } from '../lib/render';
-import { resolveCluster, type ResolvedCluster } from '../lib/resolve';
+import type { ClusterDefinition } from '../lib/model/definition';
+import { renderClusterManifests, type ManifestObject, type RenderedFile } from '../lib/synth/render';
+import { resolveCluster, type ResolvedCluster } from '../lib/model/resolve';
 import { composeCluster } from '.';
 
 export interface Rendered {
@@ -29,17 +29,4 @@ export function render(definition: ClusterDefinition): Rendered {
   return { cluster, files, get, all, runnerConfig };
 }
 
-export const TOKEN_FROM_EXISTING_SECRET = { source: 'existing-secret', secretName: 'runner-token' } as const;
-
-/** A small two-architecture cluster for tests. */
-export function twoArchCluster(overrides: Partial<ClusterDefinition> = {}): ClusterDefinition {
-  return {
-    name: 'test',
-    region: 'eu-west-1',
-    runners: [
-      { arch: 'amd64', token: { source: 'aws-secrets-manager', secretId: 'ci/amd64', property: 'token' }, jobTimeout: '2h' },
-      { arch: 'arm64', token: TOKEN_FROM_EXISTING_SECRET },
-    ],
-    ...overrides,
-  };
-}
+export { TOKEN_FROM_EXISTING_SECRET, twoArchCluster } from '../lib/model/testing';

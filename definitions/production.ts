@@ -1,4 +1,4 @@
-import type { ClusterDefinition, JobNodePoolOptions, RunnerDefinition } from '../lib/definition';
+import type { ClusterDefinition, JobNodePoolOptions, RunnerDefinition } from '../lib/model/definition';
 
 /** What the general-purpose runners of both architectures share. */
 const general: Omit<RunnerDefinition, 'arch' | 'token'> = {
@@ -8,18 +8,19 @@ const general: Omit<RunnerDefinition, 'arch' | 'token'> = {
   jobMaximum: { cpu: '8', memory: '16Gi', ephemeralStorage: '80Gi' },
 };
 
-/** Their pools: spot first, on-demand when spot is short, up to 32 vCPU nodes. */
+/**
+ * Their pools: spot first, on-demand when spot is short, up to 32 vCPU nodes. No cpuLimit or memoryLimit: they
+ * derive from the runner's concurrency (room for every job at its maximum size), so they follow it.
+ */
 const generalPool: JobNodePoolOptions = {
   capacityTypes: ['spot', 'on-demand'],
   maxInstanceCpu: 32,
-  cpuLimit: '256',
-  memoryLimit: '1024Gi',
 };
 
 /**
  * Production: the fleet every project builds on. Two managers per runner, tokens from AWS Secrets Manager, an S3
  * cache, spot with on-demand fallback, Graviton families chosen by hand, and a large-memory amd64 runner for the
- * few jobs that need it (tag `large`).
+ * few jobs that need it (tag `amd64-large`, and no other: ordinary amd64 jobs never land there).
  */
 export const production: ClusterDefinition = {
   name: 'production',
@@ -42,7 +43,9 @@ export const production: ClusterDefinition = {
     {
       arch: 'amd64',
       name: 'amd64-large',
-      tags: ['linux', 'production', 'large'],
+      // Its own tag only: with the plain architecture tag it would also take every ordinary amd64 job.
+      tags: ['amd64-large'],
+      archTag: false,
       concurrent: 4,
       jobTimeout: '3h',
       jobDefaults: { cpu: '4', memory: '32Gi', ephemeralStorage: '50Gi' },
@@ -53,8 +56,6 @@ export const production: ClusterDefinition = {
         instanceCategories: ['r'],
         minInstanceCpu: 8,
         maxInstanceCpu: 32,
-        cpuLimit: '64',
-        memoryLimit: '512Gi',
         consolidateAfter: '1m',
       },
     },

@@ -1,4 +1,4 @@
-import type { ClusterDefinition, RunnerDefinition } from '../lib/definition';
+import type { ClusterDefinition, RunnerDefinition } from '../lib/model/definition';
 
 /** What both staging runners share: small, one manager, spot only, short-lived nodes. */
 const small: Omit<RunnerDefinition, 'arch' | 'token'> = {

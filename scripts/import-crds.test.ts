@@ -7,5 +7,5 @@ test('cdk8s.yaml runs the fast app and names no import spec outside the reposito
   expect(config.app).toBe('node scripts/run-ts.mjs main.ts');
   expect(config.output).not.toBe('dist');
   for (const spec of config.imports ?? []) expect(spec).not.toMatch(/^\/|^\.\./);
-  expect(readFileSync(join(__dirname, 'import-crds.sh'), 'utf8')).toContain('--no-save');
+  expect(readFileSync(join(__dirname, 'import-crds.mjs'), 'utf8')).toContain('--no-save');
 });

@@ -40,23 +40,37 @@ function fresh() {
 if (!fresh()) {
   const { buildSync } = await import('esbuild');
   mkdirSync(cache, { recursive: true });
-  const result = buildSync({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    // Libraries are bundled too: one file loads far faster than hundreds of modules resolved one by one.
-    packages: 'bundle',
-    outfile: bundle,
-    metafile: true,
-    sourcemap: 'external',
-    // Bundled modules see the entry's folder as __dirname, as they would unbundled (main.ts is at the root).
-    banner: { js: "const __entryDir = require('node:path').dirname(process.argv[1]);" },
-    define: { __dirname: '__entryDir' },
-    logLevel: 'warning',
-  });
+  let result;
+  try {
+    result = buildSync({
+      absWorkingDir: root,
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      // Libraries are bundled too: one file loads far faster than hundreds of modules resolved one by one.
+      packages: 'bundle',
+      outfile: bundle,
+      metafile: true,
+      sourcemap: 'external',
+      // Bundled modules see the entry's folder as __dirname, as they would unbundled (main.ts is at the root).
+      banner: { js: "const __entryDir = require('node:path').dirname(process.argv[1]);" },
+      define: { __dirname: '__entryDir' },
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    // A syntax error in a definition is bad input, not a bug: where it is and what is wrong, no stack trace.
+    if (!Array.isArray(error?.errors)) throw error;
+    const lines = error.errors.map(({ text, location }) =>
+      location
+        ? `  ${location.file}:${location.line}:${location.column + 1}: ${text}\n      ${location.line} | ${location.lineText}`
+        : `  ${text}`,
+    );
+    console.error(`${entry} could not be built, so nothing was run and nothing was written:\n${lines.join('\n')}`);
+    process.exit(1);
+  }
+  for (const warning of result.warnings) console.error(`warning: ${warning.location ? `${warning.location.file}:${warning.location.line}: ` : ''}${warning.text}`);
   writeFileSync(inputsFile, JSON.stringify(Object.fromEntries(Object.keys(result.metafile.inputs).map((input) => [input, signature(input)]))));
 }
 process.argv = [process.argv[0], resolve(root, entry), ...args];

@@ -2,7 +2,7 @@
  * npm run -s summary -- [--format text|markdown]: per cluster and runner, the concurrency, job sizes, capacity
  * and pool limits of the fleet, from the definitions (no git). Exit status 2 on a bad argument or definition.
  */
-import { summarizeFleet, summaryMarkdown, summaryText } from '../lib/review/fleet-summary';
+import { summarizeFleet, summaryMarkdown, summaryText } from '../tools/review/fleet-summary';
 
 function main(args: readonly string[]): number {
   let format = 'text';

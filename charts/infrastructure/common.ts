@@ -1,5 +1,5 @@
 /** What the infrastructure charts share: OCI chart sources, signature identities, placement on the system node group. */
-import { SYSTEM_NODE_GROUP } from '../../lib/bootstrap/platform';
+import { SYSTEM_NODE_GROUP } from '../../lib/model/platform';
 
 /** Media type of a Helm chart's content layer in an OCI artifact; Flux hands this layer to helm-controller. */
 export const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';

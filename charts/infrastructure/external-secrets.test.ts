@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { production } from '../../definitions/production';
-import { EXTERNAL_SECRETS, SYSTEM_NODE_GROUP } from '../../lib/bootstrap/platform';
-import { resolveCluster } from '../../lib/resolve';
+import { EXTERNAL_SECRETS, SYSTEM_NODE_GROUP } from '../../lib/model/platform';
+import { resolveCluster } from '../../lib/model/resolve';
 import versions from '../../lib/versions.json';
 import { ExternalSecretsChart } from './external-secrets';
 

@@ -11,10 +11,10 @@ import {
   OciRepositorySpecLayerSelectorOperation,
   OciRepositorySpecVerifyProvider,
 } from '../../imports/source.toolkit.fluxcd.io';
-import { EXTERNAL_SECRETS } from '../../lib/bootstrap/platform';
-import { externalSecretsChartVersion } from '../../lib/bootstrap/versions';
-import { FleetChart } from '../../lib/render';
-import type { ResolvedCluster } from '../../lib/resolve';
+import { EXTERNAL_SECRETS } from '../../lib/model/platform';
+import { externalSecretsChartVersion } from '../../lib/model/versions';
+import { FleetChart } from '../../lib/synth/render';
+import type { ResolvedCluster } from '../../lib/model/resolve';
 import { fleetLabels } from '../labels';
 import { HELM_CHART_LAYER, githubActionsIdentity, systemNodeScheduling } from './common';
 

@@ -5,8 +5,8 @@ import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { production } from '../../definitions/production';
 import { staging } from '../../definitions/staging';
-import { awsNames, KARPENTER, SYSTEM_NODE_GROUP } from '../../lib/bootstrap/platform';
-import { resolveCluster } from '../../lib/resolve';
+import { awsNames, KARPENTER, SYSTEM_NODE_GROUP } from '../../lib/model/platform';
+import { resolveCluster } from '../../lib/model/resolve';
 import versions from '../../lib/versions.json';
 import { KarpenterChart } from './karpenter';
 

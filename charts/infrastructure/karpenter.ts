@@ -12,10 +12,10 @@ import {
   OciRepositorySpecLayerSelectorOperation,
   OciRepositorySpecVerifyProvider,
 } from '../../imports/source.toolkit.fluxcd.io';
-import { awsNames, KARPENTER, SYSTEM_NODE_GROUP } from '../../lib/bootstrap/platform';
-import { karpenterVersion } from '../../lib/bootstrap/versions';
-import { FleetChart } from '../../lib/render';
-import type { ResolvedCluster } from '../../lib/resolve';
+import { awsNames, KARPENTER, SYSTEM_NODE_GROUP } from '../../lib/model/platform';
+import { karpenterVersion } from '../../lib/model/versions';
+import { FleetChart } from '../../lib/synth/render';
+import type { ResolvedCluster } from '../../lib/model/resolve';
 import { fleetLabels } from '../labels';
 import { HELM_CHART_LAYER, githubActionsIdentity, systemNodeScheduling } from './common';
 
