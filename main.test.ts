@@ -51,6 +51,7 @@ describe('bad input the synth itself cannot parse or would misread: exit 1, a me
   test.each<[string, string, string | RegExp, string, RegExp]>([
     ['a syntax error in a definition file', 'definitions/staging.ts', 'concurrent: 4,', 'concurrent: 4,,', /^main\.ts could not be built.*\n {2}definitions\/staging\.ts:\d+:\d+: Expected identifier but found ","\n {6}\d+ \| {3}concurrent: 4,,$/m],
     ['an unclosed object in a definition file', 'definitions/production.ts', "nodeClass: { rootVolumeSize: '200Gi' },", "nodeClass: { rootVolumeSize: '200Gi' ,", /definitions\/production\.ts:\d+:\d+: Expected "}" but found/],
+    ['a definition that throws while it is built', 'definitions/staging.ts', 'concurrent: 4,', 'concurrent: (undefined as any).count,', /^main\.ts stopped, so nothing was written: a definition threw while it was built:\n {2}definitions\/staging\.ts:\d+:\d+: TypeError: Cannot read properties of undefined \(reading 'count'\)$/m],
     ['an empty fleet', 'definitions/clusters.ts', '[staging, production]', '[]', /the fleet .* lists no cluster: rendering it would delete every generated file/],
     ['a fleet that is not a list', 'definitions/clusters.ts', /: readonly ClusterDefinition\[\] = \[staging, production\]/, ' = staging as never', /the fleet .* must be a list of cluster definitions, got \{"name":"staging"/],
   ])('%s', (_, file, from, to, message) => {

@@ -7,9 +7,9 @@
 // ts-node takes ~4 s and tsx ~2 s per synth here; a cached bundle costs what loading the libraries costs.
 // usage: node scripts/run-ts.mjs <entry.ts> [args...]
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { SourceMap, createRequire } from 'node:module';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { URL, fileURLToPath } from 'node:url';
 
 const [entry, ...args] = process.argv.slice(2);
@@ -73,5 +73,29 @@ if (!fresh()) {
   for (const warning of result.warnings) console.error(`warning: ${warning.location ? `${warning.location.file}:${warning.location.line}: ` : ''}${warning.text}`);
   writeFileSync(inputsFile, JSON.stringify(Object.fromEntries(Object.keys(result.metafile.inputs).map((input) => [input, signature(input)]))));
 }
+/**
+ * Where an error was thrown, as `definitions/<file>.ts:line:column`, when its innermost frame is in a definition
+ * file (mapped back through the bundle's source map); undefined otherwise.
+ */
+function definitionFrame(error) {
+  const stack = typeof error?.stack === 'string' ? error.stack : '';
+  const frame = /\((.*?):(\d+):(\d+)\)\n|at (\/.*?):(\d+):(\d+)\n/.exec(`${stack.split('\n').find((line) => /^\s+at /.test(line)) ?? ''}\n`);
+  // Node reports the bundle by its real path (node_modules may be a link).
+  if (!frame || !existsSync(`${bundle}.map`) || (frame[1] ?? frame[4]) !== realpathSync(bundle)) return undefined;
+  const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')));
+  const found = map.findEntry(Number(frame[2] ?? frame[5]) - 1, Number(frame[3] ?? frame[6]) - 1);
+  if (!found?.originalSource) return undefined;
+  const file = relative(root, resolve(dirname(bundle), found.originalSource)).split('\\').join('/');
+  return file.startsWith('definitions/') ? `${file}:${found.originalLine + 1}:${found.originalColumn + 1}` : undefined;
+}
+
 process.argv = [process.argv[0], resolve(root, entry), ...args];
-createRequire(join(root, 'package.json'))(bundle);
+try {
+  createRequire(join(root, 'package.json'))(bundle);
+} catch (error) {
+  // A definition that throws while it is built (a typo'd variable, a spread of undefined) is bad input too.
+  const where = definitionFrame(error);
+  if (!where) throw error;
+  console.error(`${entry} stopped, so nothing was written: a definition threw while it was built:\n  ${where}: ${error?.name ?? 'Error'}: ${error?.message ?? String(error)}`);
+  process.exit(1);
+}

@@ -44,12 +44,17 @@ const goRegExp = Object.assign(
   { code: 'new RegExp' },
 );
 
-/** Validators by "apiVersion/kind", for every version each CRD serves. */
+/**
+ * Validators by "apiVersion/kind", for every version each CRD serves. Each schema is compiled the first time an
+ * object of its kind is validated: compiling is most of the cost, and the large CRDs (External Secrets' stores with
+ * every provider, every served version) are mostly never asked for.
+ */
 export class CrdValidators {
+  private readonly schemas = new Map<string, Schema>();
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
 
   constructor(crdFiles: readonly string[]) {
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
     for (const file of crdFiles) {
       for (const document of parseAllDocuments(readFileSync(file, 'utf8'))) {
         const crd = document.toJS() as {
@@ -60,7 +65,7 @@ export class CrdValidators {
         for (const version of crd.spec.versions) {
           if (!version.served || !version.schema) continue;
           const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
-          this.validators.set(key, ajv.compile(strictSchema(version.schema.openAPIV3Schema)));
+          this.schemas.set(key, version.schema.openAPIV3Schema);
         }
       }
     }
@@ -68,14 +73,19 @@ export class CrdValidators {
 
   /** Kinds known, as "group/version/Kind". */
   get kinds(): string[] {
-    return [...this.validators.keys()].sort();
+    return [...this.schemas.keys()].sort();
   }
 
   /** Problems of one object ("" path = the object), or a problem saying its kind is unknown. */
   validate(object: { apiVersion?: string; kind?: string }): string[] {
     const key = `${object.apiVersion}/${object.kind}`;
-    const validate = this.validators.get(key);
-    if (!validate) return [`no CRD schema for ${key}`];
+    const schema = this.schemas.get(key);
+    if (!schema) return [`no CRD schema for ${key}`];
+    let validate = this.validators.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(strictSchema(schema));
+      this.validators.set(key, validate);
+    }
     if (validate(object)) return [];
     return (validate.errors ?? []).map(describe);
   }

@@ -9,6 +9,7 @@ import type { ClusterDefinition } from '../model/definition';
 import { fleetWarnings, resolveFleet } from '../model/fleet';
 import { writeOutputs, type WriteSummary } from './output';
 import { findUnsafeRemovals, readCommittedManagers, UnsafeRemovalError } from './removal';
+import { findSchemaProblems } from './schema-validation';
 import { renderClusterManifests, type ClusterComposer, type ClusterFileRenderer, type RenderedFile } from './render';
 import type { ResolvedCluster } from '../model/resolve';
 
@@ -33,7 +34,7 @@ export function renderFleet(
   const problems: string[] = [];
   for (const cluster of fleet) {
     const manifests = renderClusterManifests(cluster, compose);
-    problems.push(...findRenderProblems(cluster, manifests));
+    problems.push(...findSchemaProblems(cluster, manifests), ...findRenderProblems(cluster, manifests));
     files.push(...manifests, ...renderers.flatMap((render) => render(cluster, manifests)));
   }
   if (problems.length) throw new RenderCheckError(problems);

@@ -17,7 +17,9 @@ export type RiskKind =
   | 'disruption'
   | 'flux'
   | 'image'
-  | 'chart';
+  | 'chart'
+  | 'token-source'
+  | 'capacity';
 
 /** How each kind reads in a report. */
 export const RISK_TITLES: Readonly<Record<RiskKind, string>> = {
@@ -31,6 +33,8 @@ export const RISK_TITLES: Readonly<Record<RiskKind, string>> = {
   flux: 'Flux behaviour changed',
   image: 'image tag moved',
   chart: 'chart version changed',
+  'token-source': 'token source changed',
+  capacity: 'pool capacity overcommitted',
 };
 
 export interface Highlight {

@@ -10,13 +10,17 @@ import { limitsRaised } from './limits';
 import { privilegeRaised } from './privilege';
 import { rbacWidened } from './rbac';
 import { secretsAppearing } from './secrets';
+import { tokenSourceChanged } from './token-source';
+import { capacityOvercommitted } from './overcommit';
 
 export const RISK_CHECKS: readonly RiskCheck[] = [
   secretsAppearing,
+  tokenSourceChanged,
   rbacWidened,
   privilegeRaised,
   capacityTypeChanged,
   limitsRaised,
+  capacityOvercommitted,
   gracePeriodsShortened,
   drainProtectionRemoved,
   fluxChanged,
