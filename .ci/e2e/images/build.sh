@@ -296,7 +296,7 @@ fi
 
 # source_of KIND ARCH: the transport reference of the KIND image for ARCH (the CA variant of the runner if any).
 source_of() {
-  if [ "$1" = runner ] && [ -n "$ca_file" ]; then echo "localhost/e2e/runner-ca:$2"; else echo "oci:$oci/$1-$2"; fi
+  if [ "$1" = runner ] && [ -n "$ca_file" ]; then echo "oci:$work/runner-ca-$2"; else echo "oci:$oci/$1-$2"; fi
 }
 # push_index REF KIND: one index (manifest list) of the KIND images of every architecture, at REF's path.
 push_index() {
@@ -323,12 +323,11 @@ push_image() {
 }
 
 if [ -n "$ca_file" ]; then
-  # The runner trusts the stand-in GitLab's CA through the system store Go reads (/etc/ssl/certs/*).
+  # The runner trusts the stand-in GitLab's CA through the system store Go reads (/etc/ssl/certs/*): one more layer
+  # on the cached runner image, written directly into a copy of its OCI layout.
   for arch in "${arches[@]}"; do
-    # (buildah warns that an arm64 image's platform is not the host's; --arch would make it misread oci:.)
-    ctr=$(buildah_ from --quiet "oci:$oci/runner-$arch" 2>/dev/null) || die "buildah from oci:$oci/runner-$arch failed"
-    buildah_ add --quiet --chmod 0644 "$ctr" "$ca_file" /etc/ssl/certs/e2e-ca.pem >/dev/null
-    buildah_ commit --quiet --rm --timestamp 0 --format oci "$ctr" "localhost/e2e/runner-ca:$arch" >/dev/null
+    python3 "$here/add-file-layer.py" "$oci/runner-$arch" "$work/runner-ca-$arch" "$ca_file" /etc/ssl/certs/e2e-ca.pem \
+      || die "adding the CA to the runner image for $arch failed"
   done
 fi
 start=$SECONDS
@@ -400,9 +399,14 @@ if [ -n "$check" ]; then
         "${helper_image[$arch]}") what=$(run_in "$arch" "$mnt" /usr/bin/gitlab-runner-helper --version | head -1) \
             || die "gitlab-runner-helper --version fails in $ref for $arch"
           run_in "$arch" "$mnt" /bin/bash -c 'read -r x <<<ok; echo "$x"' | grep -qx ok || die "bash here-string fails in $ref" ;;
-        registry.gitlab.com/gitlab-org/gitlab-runner:*) what=$(run_in "$arch" "$mnt" /usr/bin/gitlab-runner --version | head -1) \
-            || die "gitlab-runner --version fails in $ref for $arch" ;;
-        *) what=$(run_in "$arch" "$mnt" /bin/sh -c 'echo shell ok') || die "/bin/sh fails in $ref for $arch" ;;
+        registry.gitlab.com/gitlab-org/gitlab-runner:*)
+          what=$(run_in "$arch" "$mnt" /usr/bin/gitlab-runner --version | sed -n '1,3p;5p' | tr -s ' ' | paste -sd';') \
+            || die "gitlab-runner --version fails in $ref for $arch"
+          [ -z "$ca_file" ] || cmp -s "$ca_file" "$mnt/etc/ssl/certs/e2e-ca.pem" || die "$ref for $arch lacks the --ca-file CA"
+          ;;
+        *) # /bin/sh is a symlink to /bin/busybox, absolute inside the image: run its target directly.
+          [ "$(readlink "$mnt/bin/sh")" = /bin/busybox ] || die "/bin/sh is not busybox in $ref for $arch"
+          what=$(run_in "$arch" "$mnt" /bin/busybox sh -c 'echo shell ok') || die "busybox sh fails in $ref for $arch" ;;
       esac
       log "check $ref linux/$arch: uname -m=$machine; $what"
       buildah_ umount "$ctr" >/dev/null; buildah_ rm "$ctr" >/dev/null
