@@ -8,6 +8,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { FakeGitLab } from '../fake-gitlab';
+import { applyFleet } from '../fake-gitlab/fleet';
+import type { ResolvedCluster } from '../../lib/model/resolved';
 import type { ManifestObject, RenderedFile } from '../../lib/synth/render';
 import { jobPodProblems, type JobPodExpectation } from './checks';
 import { fluxLayers, skippedController } from './flux-order';
@@ -115,26 +117,33 @@ export function runnersFromRendered(files: readonly RenderedFile[], nodes: reado
 }
 
 /**
- * Creates each runner in the GitLab stand-in (tags and run-untagged as the definition declares them) and the token
- * Secret the rendered Deployment reads (External Secrets would make it in production).
+ * Registers the cluster's runners in the GitLab stand-in through the real gitlab:apply code (tags, run-untagged,
+ * maximum timeout, paused, scope as the definition implies) and creates the token Secret each rendered Deployment
+ * reads (External Secrets would make it in production).
  */
 export async function declareRunners(
   kube: Kube,
   gitlab: FakeGitLab,
+  cluster: ResolvedCluster,
   runners: readonly Omit<RunnerUnderTest, 'gitlabRunnerId' | 'token' | 'tags'>[],
-  tagsOf: (arch: Architecture) => { tags: readonly string[]; runUntagged: boolean },
 ): Promise<RunnerUnderTest[]> {
+  const applied = await applyFleet(gitlab, [cluster]);
   const result: RunnerUnderTest[] = [];
   for (const runner of runners) {
-    const { tags, runUntagged } = tagsOf(runner.arch);
-    const created = gitlab.createRunner({ description: runner.name, tagList: tags, runUntagged, maximumTimeout: 600 });
+    const resolved = cluster.runners.find((r) => r.arch === runner.arch) ?? fail(`no runner of ${runner.arch} in cluster ${cluster.name}`);
+    const registered = applied.get(`${cluster.name}/${resolved.name}`) ?? fail(`gitlab:apply registered no runner ${cluster.name}/${resolved.name}`);
+    const tags = gitlab.runner(registered.id)?.tagList ?? [];
     await kube.apply(
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: runner.tokenSecret, namespace: MANAGER_NAMESPACE }, type: 'Opaque', stringData: { token: created.token } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: runner.tokenSecret, namespace: MANAGER_NAMESPACE }, type: 'Opaque', stringData: { token: registered.token } },
       'test-e2e',
     );
-    result.push({ ...runner, tags, gitlabRunnerId: created.id, token: created.token });
+    result.push({ ...runner, tags, gitlabRunnerId: registered.id, token: registered.token });
   }
   return result;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 /** Pods of a Deployment (by its selector), newest first. */

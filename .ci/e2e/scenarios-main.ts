@@ -12,6 +12,7 @@ import { FakeGitLab } from '../fake-gitlab';
 import { E2E_GITLAB_ADDRESS, e2eCluster } from './fixture/definition';
 import { applyLayers, declareRunners, installCrds, JobPodRecorder, readRendered, runnersFromRendered, waitRolledOut } from './harness';
 import { startImages, type Images } from './images';
+import { resolveFleet } from '../../lib/model/fleet';
 import { Kube } from './kube';
 import { breakRole, sigtermDrain, wrongNodeSelector } from './mutations';
 import type { NodeShape } from './node-plan';
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
   const nodes = JSON.parse(readFileSync(join(work, 'node-plan.json'), 'utf8')) as NodeShape[];
   const kube = Kube.fromState(state, E2E_GITLAB_ADDRESS.host);
 
-  const gitlab = await FakeGitLab.start({ host: E2E_GITLAB_ADDRESS.host, port: E2E_GITLAB_ADDRESS.port, tls: true });
+  const gitlab = await FakeGitLab.start({ host: E2E_GITLAB_ADDRESS.host, port: E2E_GITLAB_ADDRESS.port, tls: true, plainLoopback: true });
   let recorder: JobPodRecorder | undefined;
   let images: Images | undefined;
   try {
@@ -68,10 +69,8 @@ async function main(): Promise<number> {
     log(`applied ${applied.layers.map((l) => `${l.name} (${l.objects})`).join(' → ')} in ${seconds(t)}s; not acted on here:`);
     for (const line of applied.skipped) log(`  skipped ${line}`);
 
-    const runners = await declareRunners(kube, gitlab, runnersFromRendered(rendered, nodes), (arch) => {
-      const definition = cluster.runners.find((r) => r.arch === arch)!;
-      return { tags: definition.tags ?? [arch], runUntagged: definition.runUntagged ?? false };
-    });
+    const runners = await declareRunners(kube, gitlab, resolveFleet([cluster])[0]!, runnersFromRendered(rendered, nodes));
+    log(`runners registered by gitlab:apply: ${runners.map((r) => `${r.name} tags [${r.tags.join(', ')}]`).join('; ')}`);
     t = Date.now();
     await Promise.all(runners.map((r) => waitRolledOut(kube, r.name, 240)));
     figure(`managers ready after apply: ${seconds(t)}s`);
