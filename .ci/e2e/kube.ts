@@ -162,6 +162,9 @@ export class Kube {
   }
 }
 
+/** What waitFor throws when the awaited state never came: in a scenario, a failure of the fleet, not of the test. */
+export class WaitTimeout extends Error {}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -176,7 +179,7 @@ export async function waitFor<T>(what: string, seconds: number, probe: (note: (s
   for (;;) {
     const value = await probe((s) => (last = s));
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds}s${last ? ` (last seen: ${last})` : ''}`);
+    if (Date.now() > deadline) throw new WaitTimeout(`${what}: not within ${seconds}s${last ? ` (last seen: ${last})` : ''}`);
     await sleep(500);
   }
 }

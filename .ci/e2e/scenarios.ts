@@ -8,7 +8,7 @@ import type { FakeGitLab, RecordedRequest } from '../fake-gitlab';
 import type { RenderedFile } from '../../lib/synth/render';
 import { deniedRequests, managerPodProblems } from './checks';
 import { applyLayers, deploymentPods, JOB_NAMESPACE, MANAGER_NAMESPACE, waitRolledOut, type JobPodRecorder, type RunnerUnderTest } from './harness';
-import { sleep, waitFor, type Kube, type KubeObject } from './kube';
+import { sleep, waitFor, WaitTimeout, type Kube, type KubeObject } from './kube';
 
 export interface E2eContext {
   readonly kube: Kube;
@@ -151,6 +151,8 @@ export async function rolloutMidJob(ctx: E2eContext, runner: RunnerUnderTest, ne
   // The old manager keeps taking jobs until its pod is told to stop (after the new one has been Ready for
   // minReadySeconds); from then on its preStop hook has sent SIGQUIT and the runner reports a graceful shutdown.
   const oldPod = await waitFor(`the old manager of ${runner.name} draining (graceful-shutdown)`, 120, async (note) => {
+    const longJob = ctx.gitlab.job(long.id);
+    if (longJob && longJob.status !== 'running') fail(`rollout: the long job ${long.id} ended ${longJob.status} (${longJob.failureReason ?? ''}) while its manager was replaced: the old manager did not drain it`);
     for (const pod of (await deploymentPods(ctx.kube, runner.name)).filter((p) => oldPods.includes(p.metadata.name))) {
       if (!pod.metadata.deletionTimestamp || !pod.status?.podIP) continue;
       const state = await httpGet(`http://${pod.status.podIP}:9252/debug/process/state`).catch((e: Error) => ({ status: 0, body: e.message }));
@@ -208,7 +210,7 @@ export async function expectFailure(what: string, scenario: () => Promise<unknow
   try {
     await scenario();
   } catch (error) {
-    if (error instanceof ScenarioFailure) return error.message.split('\n')[0]!;
+    if (error instanceof ScenarioFailure || error instanceof WaitTimeout) return error.message.split('\n')[0]!;
     throw error;
   }
   throw new Error(`harness self-test "${what}": the scenario passed on a broken fleet; it cannot fail, so it proves nothing`);
