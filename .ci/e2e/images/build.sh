@@ -248,6 +248,7 @@ build_images() {
     install -D -m 0755 "${debs[$arch]}/bin/bash-static" "$r/bin/bash"
     install -D -m 0755 "$bin/gitlab-runner-helper-linux-$arch" "$r/usr/bin/gitlab-runner-helper"
     install -D -m 0755 "$here/rootfs/gitlab-runner-build" "$r/usr/bin/gitlab-runner-build"
+    install -D -m 0755 "$here/rootfs/git" "$r/usr/bin/git"   # stand-in: `git config` only (rootfs/git)
     commit "localhost/e2e/helper:$arch" "$arch" "$r" '[]' '["/bin/bash"]'
     for kind in job runner helper; do
       rm -rf "$dir/$kind-$arch"
@@ -258,7 +259,7 @@ build_images() {
 
 # Cache key: the binaries, the Debian packages, and the recipe itself (the functions above, the helper's script).
 image_key=$( (echo "$bin_key ${debs[amd64]##*/} ${debs[arm64]##*/} $runner_pseudo"; declare -f rootfs_busybox commit \
-  build_images; cat "$here/rootfs/gitlab-runner-build") | sha256sum | cut -c1-16)
+  build_images; cat "$here/rootfs/gitlab-runner-build" "$here/rootfs/git") | sha256sum | cut -c1-16)
 oci="$cache/oci/$image_key"
 if [ ! -f "$oci/.complete" ]; then
   start=$SECONDS
