@@ -11,7 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export CDK8S_CHECK_UPGRADE=false
 fast=(typecheck lint test:unit test:go lint:manifests)
-slow=(test:integration test:imports lint:renovate test:rules test:cluster pipeline:local)
+slow=(test:integration test:imports lint:renovate test:rules test:cluster test:e2e pipeline:local)
 [ "${1:-}" = --fast ] && slow=()
 passed=0 failed=0 failures=()
 logs=$(mktemp -d)

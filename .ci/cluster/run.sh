@@ -15,9 +15,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-cache=${RUNNER_FLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runner-fleet}
-bin="$cache/bin"
-mkdir -p "$bin"
+# shellcheck source=../lib/go-build.sh
+. "$here/../lib/go-build.sh"   # build (cached, keyed by inputs), kube_ldflags; shared with test:e2e
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "test:cluster: $*"; exit 2; }
@@ -29,33 +28,12 @@ done
 k8s_version=$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v[0-9]/ {print $2}' "$here/apiserver/go.mod")
 [ -n "$k8s_version" ] || die "cannot read the k8s.io/kubernetes version from $here/apiserver/go.mod"
 
-# build NAME MODULE_DIR PACKAGE INPUT... : prints the path of a cached binary built from PACKAGE in MODULE_DIR.
-# The cache key hashes the Go version, the module's go.mod/go.sum and the given inputs (source files).
-build() {
-  local name=$1 dir=$2 pkg=$3
-  shift 3
-  local key
-  key=$( (go version; echo "${ldflags:-}"; cat "$dir/go.mod" "$dir/go.sum" "$@") | sha256sum | cut -c1-16)
-  local out="$bin/$name-$key"
-  if [ ! -x "$out" ]; then
-    local start=$SECONDS
-    log "building $name ($pkg) into $bin (first run only; several minutes on 2 cores)"
-    (cd "$dir" && go build -ldflags "${ldflags:-}" -o "$out.tmp.$$" "$pkg") || die "building $name failed"
-    mv "$out.tmp.$$" "$out"   # atomic: a concurrent run sees the old binary or the new one
-    find "$bin" -maxdepth 1 -name "$name-*" ! -name "$name-$key" -delete
-    log "built $name in $((SECONDS - start))s"
-  fi
-  printf '%s\n' "$out"
-}
-
 t0=$SECONDS
-etcd=$(build etcd "$here/etcd" . "$here/etcd/main.go")
-minor=${k8s_version#v1.}; minor=${minor%%.*}
-ldflags="-X k8s.io/component-base/version.gitVersion=$k8s_version -X k8s.io/component-base/version.gitMajor=1"
-ldflags+=" -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
-apiserver=$(build kube-apiserver "$here/apiserver" k8s.io/kubernetes/cmd/kube-apiserver)
+etcd=$(build etcd "$here/etcd" . "$here/etcd/main.go") || die "building etcd failed"
+ldflags=$(kube_ldflags "$k8s_version")
+apiserver=$(build kube-apiserver "$here/apiserver" k8s.io/kubernetes/cmd/kube-apiserver) || die "building kube-apiserver failed"
 ldflags=""
-clustercheck=$(build clustercheck "$here/apiserver" ./clustercheck "$here"/apiserver/clustercheck/*.go)
+clustercheck=$(build clustercheck "$here/apiserver" ./clustercheck "$here"/apiserver/clustercheck/*.go) || die "building clustercheck failed"
 log "binaries ready in $((SECONDS - t0))s"
 
 crd_list=$(mktemp)
