@@ -8,7 +8,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { FakeGitLab } from '../fake-gitlab';
-import { applyFleet } from '../fake-gitlab/fleet';
+import { applyFleet, rotateRunner } from '../fake-gitlab/fleet';
+import { revisionKeyBeside } from '../../lib/runner/token-revision';
 import type { ResolvedCluster } from '../../lib/model/resolved';
 import type { ManifestObject, RenderedFile } from '../../lib/synth/render';
 import { jobPodProblems, type JobPodExpectation } from './checks';
@@ -144,6 +145,30 @@ export async function declareRunners(
 
 function fail(message: string): never {
   throw new Error(message);
+}
+
+/**
+ * Rotates a runner's token as `npm run gitlab:rotate -- --runner <cluster>/<runner> --revision <revision>` does
+ * (the real rotate code, see rotateRunner), then writes the new token and the revision together into the runner's
+ * existing Secret, under the keys the managers read (what the `kubectl create secret` line gitlab:rotate prints
+ * does). `cluster` is the next revision of the definition, the one that names `revision`. Returns the new token.
+ */
+export async function rotateRunnerToken(kube: Kube, gitlab: FakeGitLab, cluster: ResolvedCluster, runner: RunnerUnderTest, revision: string): Promise<string> {
+  const resolved = cluster.runners.find((r) => r.arch === runner.arch) ?? fail(`no runner of ${runner.arch} in cluster ${cluster.name}`);
+  if (resolved.tokenRevision !== revision) fail(`rotateRunnerToken: the definition names revision ${JSON.stringify(resolved.tokenRevision)}, not ${JSON.stringify(revision)}`);
+  return rotateRunner(gitlab, cluster, resolved.name, revision, async (token) => {
+    await kube.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: runner.tokenSecret, namespace: MANAGER_NAMESPACE },
+        type: 'Opaque',
+        stringData: { [resolved.tokenSecret.key]: token, [revisionKeyBeside(resolved.tokenSecret.key)]: revision },
+      },
+      'test-e2e',
+    );
+    return `Secret ${MANAGER_NAMESPACE}/${runner.tokenSecret}`;
+  });
 }
 
 /** Pods of a Deployment (by its selector), newest first. */

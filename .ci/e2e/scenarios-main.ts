@@ -10,7 +10,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeGitLab } from '../fake-gitlab';
 import { E2E_GITLAB_ADDRESS, e2eCluster } from './fixture/definition';
-import { applyLayers, declareRunners, installCrds, JobPodRecorder, readRendered, runnersFromRendered, waitRolledOut } from './harness';
+import { applyLayers, declareRunners, installCrds, JobPodRecorder, readRendered, rotateRunnerToken, runnersFromRendered, waitRolledOut } from './harness';
 import { startImages, type Images } from './images';
 import { resolveFleet } from '../../lib/model/fleet';
 import { Kube } from './kube';
@@ -23,7 +23,9 @@ import {
   jobsRunOnTheirArchitecture,
   managersRunAsRendered,
   noManagerRequestDenied,
+  removalMidJob,
   rolloutMidJob,
+  rotationMidJob,
   runJob,
   runnerOf,
   ScenarioFailure,
@@ -107,33 +109,50 @@ async function main(): Promise<number> {
       const { rolloutSeconds } = await rolloutMidJob(ctx, amd64, nextRevision);
       figure(`rollout with a job in flight: ${rolloutSeconds.toFixed(1)}s`);
     });
+    // Lifecycle (docs/lifecycle.md) on the arm64 runner, amd64 staying at its next revision: rotate its token, then
+    // retire and remove it, each with a job in flight. The self-tests below go on from the cluster without it.
+    let arm64 = runnerOf(ctx, 'arm64');
+    const revision = 'e2e-rotation';
+    const rotatedDefinition = e2eCluster({ amd64: { concurrent: 3 }, arm64: { tokenRevision: revision } });
+    await scenario('token rotation mid-job: the running job succeeds, the old token is refused, the new managers take the next job', async () => {
+      const rotate = () => rotateRunnerToken(kube, gitlab, resolveFleet([rotatedDefinition])[0]!, arm64, revision);
+      const { rolloutSeconds, token } = await rotationMidJob(ctx, arm64, rotate, renderCluster(rotatedDefinition));
+      arm64 = { ...arm64, token };
+      figure(`token rotation with a job in flight: ${rolloutSeconds.toFixed(1)}s`);
+    });
+    const withoutArm64 = renderCluster(e2eCluster({ amd64: { concurrent: 3 }, arm64: null }));
+    await scenario('removal mid-job: retiring keeps identity and RBAC until the job is done, removal leaves nothing', async () => {
+      const retiring = renderCluster(e2eCluster({ amd64: { concurrent: 3 }, arm64: { tokenRevision: revision, retiring: true } }));
+      const { drainSeconds } = await removalMidJob(ctx, arm64, retiring, withoutArm64, 20);
+      figure(`retiring drain with a job in flight: ${drainSeconds.toFixed(1)}s`);
+    });
     await scenario('cleanup: nothing of the jobs is left in the job namespace', () => jobNamespaceIsClean(ctx));
     await scenario('no manager request was denied (API server audit log)', async () => noManagerRequestDenied(ctx));
 
     if (process.env.E2E_SELF_TEST !== '0' && results.every((r) => r.ok)) {
       // Each proof applies a broken copy of what was rendered and expects the matching scenario to fail.
       await scenario('self-test: a broken Role fails the job and the audit check', async () => {
-        await applyLayers(kube, cluster.name, breakRole(amd64.name)(nextRevision), ['runners']);
+        await applyLayers(kube, cluster.name, breakRole(amd64.name)(withoutArm64), ['runners']);
         const jobFailure = await expectFailure('broken Role', async () => {
           const { job } = await runJob(ctx, amd64, ['echo should not run'], { seconds: 120 });
           if (job.status !== 'success') throw new ScenarioFailure(`job ${job.id} ended ${job.status}`);
         });
         const auditFailure = await expectFailure('broken Role (audit)', async () => noManagerRequestDenied(ctx));
-        await applyLayers(kube, cluster.name, nextRevision, ['runners']);
+        await applyLayers(kube, cluster.name, withoutArm64, ['runners']);
         return `${jobFailure}; ${auditFailure}`;
       });
       await scenario('self-test: a wrong node selector fails the pod checks', async () => {
-        await applyLayers(kube, cluster.name, wrongNodeSelector(amd64.name, 'gitlab-runner-managers')(nextRevision), ['runners']);
+        await applyLayers(kube, cluster.name, wrongNodeSelector(amd64.name, 'gitlab-runner-managers')(withoutArm64), ['runners']);
         await waitRolledOut(kube, amd64.name, 180);
         const failure = await expectFailure('wrong node selector', () => jobsRunOnTheirArchitecture({ ...ctx, runners: [amd64] }));
         return failure;
       });
       await scenario('self-test: a SIGTERM drain fails the rollout scenario', async () => {
-        const broken = sigtermDrain(amd64.name)(nextRevision);
+        const broken = sigtermDrain(amd64.name)(withoutArm64);
         await applyLayers(kube, cluster.name, broken, ['runners']);
         await waitRolledOut(kube, amd64.name, 180);
         // The running managers now have the SIGTERM drain.sh; the next revision replaces them mid-job.
-        return expectFailure('SIGTERM drain', () => rolloutMidJob(ctx, amd64, sigtermDrain(amd64.name)(renderCluster(e2eCluster({ amd64: { concurrent: 2 } }))), 30));
+        return expectFailure('SIGTERM drain', () => rolloutMidJob(ctx, amd64, sigtermDrain(amd64.name)(renderCluster(e2eCluster({ amd64: { concurrent: 2 }, arm64: null }))), 30));
       });
     }
 

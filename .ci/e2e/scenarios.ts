@@ -9,6 +9,7 @@ import type { RenderedFile } from '../../lib/synth/render';
 import { deniedRequests, managerPodProblems } from './checks';
 import { applyLayers, deploymentPods, JOB_NAMESPACE, MANAGER_NAMESPACE, waitRolledOut, type JobPodRecorder, type RunnerUnderTest } from './harness';
 import { sleep, waitFor, WaitTimeout, type Kube, type KubeObject } from './kube';
+import { prunedObjects } from './prune';
 
 export interface E2eContext {
   readonly kube: Kube;
@@ -126,19 +127,59 @@ export async function managersRunAsRendered(ctx: E2eContext): Promise<void> {
   }
 }
 
+/** Queues a job of `jobSeconds` for `runner` and waits until its script runs; returns it and the hand-out that gave it. */
+async function startLongJob(ctx: E2eContext, runner: RunnerUnderTest, jobSeconds: number, name = 'long-job'): Promise<{ id: number; handOut: RecordedRequest }> {
+  const before = handOuts(ctx.gitlab, runner.token).length;
+  const long = ctx.gitlab.enqueueJob({ name, tags: runner.tags, script: [`echo long job starts`, `sleep ${jobSeconds}`, `echo long job done`] });
+  await waitFor(`long job ${long.id} running its script`, 120, async () => {
+    const job = ctx.gitlab.job(long.id);
+    if (job && ['success', 'failed', 'canceled'].includes(job.status)) fail(`long job ${long.id} ended ${job.status} (${job.failureReason ?? ''}) before the operation; trace:\n${job.trace.slice(-1500)}`);
+    return job?.trace.includes('long job starts') ? true : undefined;
+  });
+  return { id: long.id, handOut: handOuts(ctx.gitlab, runner.token)[before] ?? fail(`long job ${long.id}: no hand-out recorded`) };
+}
+
+const isReady = (p: KubeObject) => p.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+
+/**
+ * Waits until a manager pod among `oldPods` is told to stop and drains (its preStop hook sent SIGQUIT: the runner
+ * reports a graceful shutdown), failing at once if the long job ends before or the manager shuts down forcefully.
+ */
+async function oldManagerDraining(ctx: E2eContext, runner: RunnerUnderTest, oldPods: readonly string[], longJob: number, what: string): Promise<KubeObject> {
+  const pod = await waitFor(`the old manager of ${runner.name} draining (graceful-shutdown)`, 120, async (note) => {
+    const job = ctx.gitlab.job(longJob);
+    if (job && job.status !== 'running') fail(`${what}: the long job ${longJob} ended ${job.status} (${job.failureReason ?? ''}) while its manager was stopped: the old manager did not drain it`);
+    for (const pod of (await deploymentPods(ctx.kube, runner.name)).filter((p) => oldPods.includes(p.metadata.name))) {
+      if (!pod.metadata.deletionTimestamp || !pod.status?.podIP) continue;
+      const state = await httpGet(`http://${pod.status.podIP}:9252/debug/process/state`).catch((e: Error) => ({ status: 0, body: e.message }));
+      note(`${pod.metadata.name}: ${state.body.trim()}`);
+      if (state.body.includes('graceful-shutdown')) return pod;
+      if (state.body.includes('forceful-shutdown')) fail(`${what}: the old manager ${pod.metadata.name} is in a forceful shutdown (SIGTERM), which aborts its jobs`);
+    }
+    return undefined;
+  });
+  const job = ctx.gitlab.job(longJob);
+  if (job?.status !== 'running') fail(`${what}: the long job ${longJob} is ${job?.status} before it could finish (the old manager did not drain it)`);
+  return pod;
+}
+
+/** Its job done, an old manager exits on its own: its pod goes away long before the grace period ends. */
+async function oldManagersGone(ctx: E2eContext, runner: RunnerUnderTest, oldPods: readonly string[], what: string): Promise<void> {
+  await waitFor(`the old manager of ${runner.name} gone once its job finished`, 60, async (note) => {
+    const left = (await deploymentPods(ctx.kube, runner.name)).filter((p) => oldPods.includes(p.metadata.name));
+    note(left.map((p) => `${p.metadata.name} ${p.status?.phase}`).join(', '));
+    return left.length ? undefined : true;
+  }).catch((error: Error) => fail(`${what}: ${error.message}`));
+}
+
 /**
  * Rollout mid-job: while a long job runs, the next revision of the runner's files rolls its Deployment. The old
  * manager finishes that job and exits without taking another; the new one takes the next job.
  */
 export async function rolloutMidJob(ctx: E2eContext, runner: RunnerUnderTest, nextRevision: readonly RenderedFile[], jobSeconds = 40): Promise<{ rolloutSeconds: number }> {
   const before = handOuts(ctx.gitlab, runner.token).length;
-  const long = ctx.gitlab.enqueueJob({ name: 'long-job', tags: runner.tags, script: [`echo long job starts`, `sleep ${jobSeconds}`, `echo long job done`] });
-  await waitFor(`long job ${long.id} running its script`, 120, async () => {
-    const job = ctx.gitlab.job(long.id);
-    if (job && ['success', 'failed', 'canceled'].includes(job.status)) fail(`long job ${long.id} ended ${job.status} (${job.failureReason ?? ''}) before the rollout; trace:\n${job.trace.slice(-1500)}`);
-    return job?.trace.includes('long job starts') ? true : undefined;
-  });
-  const oldManager = handOuts(ctx.gitlab, runner.token)[before] ?? fail(`long job ${long.id}: no hand-out recorded`);
+  const long = await startLongJob(ctx, runner, jobSeconds);
+  const oldManager = long.handOut;
   const oldPods = (await deploymentPods(ctx.kube, runner.name)).map((p) => p.metadata.name);
 
   const t0 = Date.now();
@@ -146,25 +187,12 @@ export async function rolloutMidJob(ctx: E2eContext, runner: RunnerUnderTest, ne
   // The new manager is up (Ready, in the Deployment's new ReplicaSet) while the old one still drains.
   const newPod = await waitFor(`a new manager of ${runner.name} Ready`, 120, async () => {
     const pods = await deploymentPods(ctx.kube, runner.name);
-    return pods.find((p) => !oldPods.includes(p.metadata.name) && p.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'));
+    return pods.find((p) => !oldPods.includes(p.metadata.name) && isReady(p));
   });
   // The old manager keeps taking jobs until its pod is told to stop (after the new one has been Ready for
   // minReadySeconds); from then on its preStop hook has sent SIGQUIT and the runner reports a graceful shutdown.
-  const oldPod = await waitFor(`the old manager of ${runner.name} draining (graceful-shutdown)`, 120, async (note) => {
-    const longJob = ctx.gitlab.job(long.id);
-    if (longJob && longJob.status !== 'running') fail(`rollout: the long job ${long.id} ended ${longJob.status} (${longJob.failureReason ?? ''}) while its manager was replaced: the old manager did not drain it`);
-    for (const pod of (await deploymentPods(ctx.kube, runner.name)).filter((p) => oldPods.includes(p.metadata.name))) {
-      if (!pod.metadata.deletionTimestamp || !pod.status?.podIP) continue;
-      const state = await httpGet(`http://${pod.status.podIP}:9252/debug/process/state`).catch((e: Error) => ({ status: 0, body: e.message }));
-      note(`${pod.metadata.name}: ${state.body.trim()}`);
-      if (state.body.includes('graceful-shutdown')) return pod;
-      if (state.body.includes('forceful-shutdown')) fail(`rollout: the old manager ${pod.metadata.name} is in a forceful shutdown (SIGTERM), which aborts its jobs`);
-    }
-    return undefined;
-  });
+  const oldPod = await oldManagerDraining(ctx, runner, oldPods, long.id, 'rollout');
   ctx.log(`old manager ${oldPod.metadata.name} drains; new manager ${newPod.metadata.name} is Ready`);
-  const longNow = ctx.gitlab.job(long.id);
-  if (longNow?.status !== 'running') fail(`rollout: the long job ${long.id} is ${longNow?.status} before it could finish (the old manager did not drain it)`);
 
   const next = await runJob(ctx, runner, ['echo next job'], { name: 'next-job' });
   expectSuccess(next.job, 'the job queued during the rollout');
@@ -174,17 +202,140 @@ export async function rolloutMidJob(ctx: E2eContext, runner: RunnerUnderTest, ne
   const longDone = await waitForJob(ctx, long.id, ['success', 'failed', 'canceled'], jobSeconds + 120);
   expectSuccess(longDone, 'the long job running while its manager was replaced');
   await waitRolledOut(ctx.kube, runner.name, 120);
-  // Its job done, the old manager exits on its own: its pod goes away long before the grace period ends.
-  await waitFor(`the old manager of ${runner.name} gone once its job finished`, 60, async (note) => {
-    const left = (await deploymentPods(ctx.kube, runner.name)).filter((p) => oldPods.includes(p.metadata.name));
-    note(left.map((p) => `${p.metadata.name} ${p.status?.phase}`).join(', '));
-    return left.length ? undefined : true;
-  }).catch((error: Error) => fail(`rollout: ${error.message}`));
+  await oldManagersGone(ctx, runner, oldPods, 'rollout');
   const taken = handOuts(ctx.gitlab, runner.token).filter((r) => systemId(r) === systemId(oldManager));
   if (taken.length > 1 + handOuts(ctx.gitlab, runner.token).slice(0, before).filter((r) => systemId(r) === systemId(oldManager)).length) {
     fail(`rollout: the old manager ${systemId(oldManager)} took ${taken.length} jobs; after the long job it should take none`);
   }
   return { rolloutSeconds: (Date.now() - t0) / 1000 };
+}
+
+/**
+ * Token rotation mid-job (docs/lifecycle.md, "Rotate a runner token"): while a long job runs, the token is reset
+ * in GitLab and stored with its revision (`rotate`, as gitlab:rotate does), then the revision naming it is applied.
+ * The running manager's next job requests are refused (403), yet its running job succeeds (it reports with the
+ * job's own token); the new managers start on the new token and take the next job; the rollout completes.
+ * Returns the new token.
+ */
+export async function rotationMidJob(
+  ctx: E2eContext,
+  runner: RunnerUnderTest,
+  rotate: () => Promise<string>,
+  nextRevision: readonly RenderedFile[],
+  jobSeconds = 40,
+): Promise<{ rolloutSeconds: number; token: string }> {
+  const oldToken = runner.token;
+  const long = await startLongJob(ctx, runner, jobSeconds, 'long-job-during-rotation');
+  const oldManager = long.handOut;
+  const oldPods = (await deploymentPods(ctx.kube, runner.name)).map((p) => p.metadata.name);
+  const t0 = Date.now();
+  const resetAt = new Date().toISOString();
+  const token = await rotate();
+  if (token === oldToken) fail(`rotation: the token of ${runner.name} did not change`);
+  // The running manager asks for jobs every check_interval: GitLab refuses the old token from the reset on.
+  await waitFor(`the old manager of ${runner.name} refused (403) with the old token`, 30, async (note) => {
+    const answers = ctx.gitlab
+      .requests({ method: 'POST', path: '/api/v4/jobs/request' })
+      .filter((r) => r.at >= resetAt && (r.body as { token?: string } | undefined)?.token === oldToken && systemId(r) === systemId(oldManager));
+    note(`answers to the old manager since the reset: ${answers.map((r) => r.status).join(', ') || 'none'}`);
+    if (answers.some((r) => r.status === 201)) fail(`rotation: GitLab handed a job to the old token after the reset`);
+    return answers.some((r) => r.status === 403) ? true : undefined;
+  }).catch((error: Error) => fail(`rotation: ${error.message}`));
+
+  await applyLayers(ctx.kube, ctx.cluster, nextRevision, ['runners']);
+  const rotated: RunnerUnderTest = { ...runner, token };
+  const newPod = await waitFor(`a new manager of ${runner.name} Ready on the new token`, 180, async () => {
+    const pods = await deploymentPods(ctx.kube, runner.name);
+    return pods.find((p) => !oldPods.includes(p.metadata.name) && isReady(p));
+  });
+  const oldPod = await oldManagerDraining(ctx, runner, oldPods, long.id, 'rotation');
+  ctx.log(`old manager ${oldPod.metadata.name} drains on the revoked token; new manager ${newPod.metadata.name} is Ready`);
+
+  const next = await runJob(ctx, rotated, ['echo job after rotation'], { name: 'job-after-rotation' });
+  expectSuccess(next.job, 'the job queued after the rotation');
+  const newHandOuts = handOuts(ctx.gitlab, token);
+  if (newHandOuts.length !== 1) fail(`rotation: ${newHandOuts.length} job(s) were handed out for the new token; the job after the rotation (${next.job.id}) should be the only one`);
+  if (systemId(newHandOuts[0]!) === systemId(oldManager)) fail(`rotation: the old manager (${systemId(oldManager)}) took job ${next.job.id} with the new token; it read its token once, at start`);
+
+  const longDone = await waitForJob(ctx, long.id, ['success', 'failed', 'canceled'], jobSeconds + 120);
+  expectSuccess(longDone, 'the long job running while its token was rotated');
+  await waitRolledOut(ctx.kube, runner.name, 120);
+  await oldManagersGone(ctx, runner, oldPods, 'rotation');
+  return { rolloutSeconds: (Date.now() - t0) / 1000, token };
+}
+
+type ObjectRef = { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string } };
+const describe = (o: ObjectRef) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+
+/** Which of `objects` the API server still has, described as "Kind namespace/name". */
+async function present(kube: Kube, objects: readonly ObjectRef[]): Promise<string[]> {
+  const found = await Promise.all(objects.map(async (o) => ((await kube.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)) ? describe(o) : undefined)));
+  return found.filter((f): f is string => f !== undefined);
+}
+
+/**
+ * Removal mid-job (docs/lifecycle.md, "Remove or rename a runner"): while a long job runs, the runner is retired
+ * (`retiring`, its managers go to zero, all else kept): its identity, RBAC and token stay, the manager finishes the
+ * job, deletes its job pod, exits, and the API server refuses it nothing. Then the runner is removed: every object
+ * the retiring revision rendered and the removed one does not is deleted at once (as Flux prunes, see prune.ts),
+ * with the token Secret (the operator's last step), and nothing of the runner remains.
+ */
+export async function removalMidJob(
+  ctx: E2eContext,
+  runner: RunnerUnderTest,
+  retiring: readonly RenderedFile[],
+  removed: readonly RenderedFile[],
+  jobSeconds = 25,
+): Promise<{ drainSeconds: number }> {
+  const kept = prunedObjects(retiring, removed);
+  const identity = kept.filter((o) => ['ServiceAccount', 'Role', 'RoleBinding'].includes(o.kind));
+  if (identity.length < 3) fail(`removal: the retiring render has no ServiceAccount, Role and RoleBinding of ${runner.name} that the removal prunes (${identity.map((o) => o.kind).join(', ')})`);
+  const tokenSecret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: runner.tokenSecret, namespace: MANAGER_NAMESPACE } };
+  const mustStay = [...kept, tokenSecret];
+  const stays = async (when: string) => {
+    const found = await present(ctx.kube, mustStay);
+    const gone = mustStay.map(describe).filter((d) => !found.includes(d));
+    if (gone.length) fail(`removal: ${when}, ${gone.join(', ')} of the retiring runner is gone; the draining manager needs it`);
+  };
+  const long = await startLongJob(ctx, runner, jobSeconds, 'long-job-during-removal');
+  const oldPods = (await deploymentPods(ctx.kube, runner.name)).map((p) => p.metadata.name);
+  const deployment = await ctx.kube.get('apps/v1', 'Deployment', MANAGER_NAMESPACE, runner.name);
+  const selector = Object.entries((deployment?.spec?.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+
+  const t0 = Date.now();
+  await applyLayers(ctx.kube, ctx.cluster, retiring, ['runners']);
+  await oldManagerDraining(ctx, runner, oldPods, long.id, 'removal');
+  await stays('while its manager drains');
+  const longDone = await waitForJob(ctx, long.id, ['success', 'failed', 'canceled'], jobSeconds + 120);
+  expectSuccess(longDone, 'the long job running while its runner was retired');
+  const jobPods = ctx.recorder.podsOfJob(long.id).map((p) => p.metadata.name);
+  if (!jobPods.length) fail(`removal: no pod of the long job ${long.id} was seen in ${JOB_NAMESPACE}`);
+  await waitFor(`the draining manager deleting its job pod(s) ${jobPods.join(', ')}`, 60, async (note) => {
+    const left = (await Promise.all(jobPods.map((name) => ctx.kube.get('v1', 'Pod', JOB_NAMESPACE, name)))).filter((p) => p);
+    note(left.map((p) => `${p!.metadata.name} ${p!.status?.phase}`).join(', '));
+    return left.length ? undefined : true;
+  }).catch((error: Error) => fail(`removal: ${error.message}`));
+  await oldManagersGone(ctx, runner, oldPods, 'removal');
+  const drainSeconds = (Date.now() - t0) / 1000;
+  await stays('after its manager is gone');
+  noManagerRequestDenied(ctx);
+
+  // Step 3: the runner leaves the definition; Flux prunes what it no longer renders, all at once.
+  await applyLayers(ctx.kube, ctx.cluster, removed, ['runners']);
+  await Promise.all(mustStay.map((o) => ctx.kube.delete(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)));
+  await waitFor(`nothing of ${runner.name} left`, 60, async (note) => {
+    const left = await present(ctx.kube, mustStay);
+    if (selector) {
+      for (const kind of ['ReplicaSet', 'Pod']) {
+        const apiVersion = kind === 'Pod' ? 'v1' : 'apps/v1';
+        left.push(...(await ctx.kube.list(apiVersion, kind, MANAGER_NAMESPACE, selector)).map((o) => `${kind} ${o.metadata.name}`));
+      }
+    }
+    left.push(...(await ctx.kube.list('v1', 'Pod', JOB_NAMESPACE, `gitlab-runner-fleet/runner=${runner.arch}`)).map((o) => `job Pod ${o.metadata.name}`));
+    note(left.join(', '));
+    return left.length ? undefined : true;
+  }).catch((error: Error) => fail(`removal: ${error.message}`));
+  return { drainSeconds };
 }
 
 /** After the jobs, nothing of theirs is left in the job namespace. */

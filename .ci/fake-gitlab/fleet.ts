@@ -4,7 +4,7 @@
  * exactly what the definition implies. Tokens come back in memory, by runner key; nothing is written anywhere.
  */
 import type { ResolvedCluster } from '../../lib/model/resolved';
-import { applyCommand } from '../../tools/gitlab/commands';
+import { applyCommand, rotateCommand } from '../../tools/gitlab/commands';
 import { ownerKey } from '../../tools/gitlab/ownership';
 import type { FakeGitLab } from './server';
 
@@ -53,4 +53,35 @@ export async function applyFleet(gitlab: FakeGitLab, clusters: readonly Resolved
     if (key && clusters.some((c) => key.startsWith(`${c.name}/`))) applied.set(key, { id: runner.id, token: tokens.get(key) ?? runner.token });
   }
   return applied;
+}
+
+/**
+ * Runs gitlab:rotate for runner `<cluster>/<runner>` against `gitlab` (after applyFleet): the real rotate code
+ * resets the token, then hands the new one to `store` with `revision`, which writes it where the managers read it
+ * and says where. Returns the new token; throws with the tool's own message if rotate does not complete.
+ */
+export async function rotateRunner(gitlab: FakeGitLab, cluster: ResolvedCluster, runner: string, revision: string, store: (token: string) => Promise<string>): Promise<string> {
+  const url = gitlab.url.startsWith('https:') ? gitlab.loopbackUrl : gitlab.url;
+  if (!url) throw new Error('rotateRunner: the fake GitLab serves HTTPS only; start it with plainLoopback: true');
+  gitlab.addUser({ username: 'runner-fleet-rotate', admin: true });
+  const accessToken = gitlab.addAccessToken('runner-fleet-rotate', ['manage_runner', 'read_api']);
+  let output = '';
+  let stored: string | undefined;
+  const status = await rotateCommand({
+    fleet: [cluster],
+    runner: `${cluster.name}/${runner}`,
+    env: { RUNNER_FLEET_GITLAB_URL: url, GITLAB_TOKEN: accessToken },
+    io: { out: (text) => (output += text), err: (text) => (output += text) },
+    tokenStore: () => ({
+      unavailable: () => undefined,
+      store: async (_desired, token) => {
+        const where = await store(token);
+        stored = token;
+        return { where, revision };
+      },
+      afterRotation: () => '',
+    }),
+  });
+  if (status !== 0 || !stored) throw new Error(`gitlab:rotate against the fake GitLab exited ${status}:\n${output}`);
+  return stored;
 }
